@@ -1,0 +1,103 @@
+"""The Decent Work City Network platform."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from network.config import (
+    apply_environment,
+    check_production,
+    config_class_for,
+    normalise_database_url,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the application for a mode (default: ``NETWORK_ENV``, else production)."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    load_config(app, config_name or os.environ.get("NETWORK_ENV"), overrides or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    return app
+
+
+def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) -> None:
+    """Class, then ``instance/config.py``, then environment, then explicit overrides."""
+    config_class = config_class_for(config_name)
+    app.config.from_object(config_class)
+    app.config.from_pyfile("config.py", silent=True)
+    apply_environment(app.config, os.environ)
+    app.config.update(overrides)
+    if app.config["ENV_NAME"] == "production":
+        check_production(app.config)
+    url = app.config.get("DATABASE_URL")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = "sqlite:///" + str(Path(app.instance_path) / "network.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions to the application."""
+    import network.models  # noqa: F401 - every mapper known before the first query
+    from network.auth.session import configure_login
+    from network.common.i18n import select_locale
+    from network.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    configure_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every blueprint, in an explicit list."""
+    from network.api.views import bp as api_bp
+    from network.audit.views import bp as audit_bp
+    from network.auth.views import bp as auth_bp
+    from network.cities.views import bp as cities_bp
+    from network.home.views import bp as home_bp
+    from network.secretariat.views import bp as secretariat_bp
+
+    for blueprint in (home_bp, cities_bp, auth_bp, secretariat_bp, audit_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the ``flask network``, ``flask audit`` and ``flask translate`` groups."""
+    from network.audit.cli import audit_cli
+    from network.cli import network_cli
+    from network.common.cli import translate_cli
+
+    for group in (network_cli, audit_cli, translate_cli):
+        app.cli.add_command(group)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Answer errors with a page, or JSON under ``/api/``."""
+    from network.common.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Give templates the locale list, the formatting filters and the access predicates."""
+    from network.common.templating import init_templating
+
+    init_templating(app)

@@ -1,0 +1,80 @@
+"""The read-only open-data API under /api/v1 (SPEC "API contract")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
+from werkzeug import Response
+
+from network.api import serializers
+from network.audit import queries as audit_queries
+from network.cities import queries as city_queries
+from network.cities.models import MembershipStatus, Region
+from network.common.decorators import public
+from network.common.errors import BadParameter
+from network.common.errors import json_error as _json_error
+from network.common.pagination import api_page_request
+from network.db import db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _list(statement: Any, serialise: Any) -> Response:
+    """Answer a paginated list in the contract's envelope."""
+    wanted = api_page_request(request.args)
+    pagination = db.paginate(statement, page=wanted.page, per_page=wanted.per_page, error_out=False)
+    return jsonify(
+        items=[serialise(item) for item in pagination.items],
+        page=wanted.page,
+        per_page=wanted.per_page,
+        total=pagination.total,
+    )
+
+
+def _strict_enum(enum_class: type, name: str) -> Any:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    try:
+        return enum_class(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_class)
+        raise BadParameter(
+            _("“%(name)s” must be one of: %(allowed)s.", name=name, allowed=allowed)
+        ) from None
+
+
+@bp.route("/cities")
+@public
+def cities() -> Response:
+    """List cities, filtered by ``region``, ``country``, ``status`` and ``q``."""
+    country = (request.args.get("country") or "").strip()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise BadParameter(_("“country” must be an ISO 3166-1 alpha-2 code."))
+    filters = city_queries.DirectoryFilter(
+        region=_strict_enum(Region, "region"),
+        country=country.upper() or None,
+        status=_strict_enum(MembershipStatus, "status"),
+        q=(request.args.get("q") or "").strip()[:100] or None,
+    )
+    return _list(city_queries.directory_statement(filters), serializers.city_summary)
+
+
+@bp.route("/cities/<slug>")
+@public
+def city(slug: str) -> Response | tuple[Response, int]:
+    """Give one city with its names, profiles, delegates and history."""
+    found = city_queries.city_by_slug(slug)
+    if found is None:
+        return _json_error(404, _("No city has this slug."))
+    return jsonify(serializers.city_detail(found, city_queries.delegates_of(found)))
+
+
+@bp.route("/audit/head")
+@public
+def audit_head() -> Response:
+    """Give the number and hash of the newest audit entry."""
+    head = audit_queries.head()
+    return jsonify(seq=head.seq, hash=head.hash)

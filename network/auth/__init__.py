@@ -1,0 +1,1 @@
+"""Accounts, roles, invitations and sessions."""

@@ -1,0 +1,329 @@
+"""Writes to accounts: invitations, passwords, roles, deactivation."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from network.audit.services import record
+from network.auth.models import Invitation, Role, User
+from network.auth.passwords import hash_password, verify_password
+from network.cities.models import City
+from network.common.errors import Conflict, InvalidInput, NotAllowed
+from network.db import db
+
+INVITATION_SALT = "dwcn-invitation"
+
+
+@dataclass
+class AccountDetails:
+    """What the secretariat sets on an account."""
+
+    name: str
+    role: Role
+    city: City | None = None
+    organisation: str | None = None
+    signing_authority: bool = False
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=INVITATION_SALT)
+
+
+def invitation_token(invitation: Invitation) -> str:
+    """Return the signed token of an invitation's link (the same every time it is asked)."""
+    return _serializer().dumps({"i": invitation.id, "n": invitation.nonce})
+
+
+def normalise_email(email: str) -> str:
+    """Trim an address and lower-case it, so one person has one account."""
+    return email.strip().lower()
+
+
+def _check_details(details: AccountDetails) -> None:
+    if details.role is Role.delegate and details.city is None:
+        raise InvalidInput(_("A delegate must belong to a city."), field="city")
+    if details.role is not Role.delegate and details.city is not None:
+        raise InvalidInput(_("Only delegates belong to a city."), field="city")
+    if details.signing_authority and details.role is not Role.delegate:
+        raise InvalidInput(
+            _("Only a delegate can hold signing authority."), field="signing_authority"
+        )
+
+
+def _check_password(password: str) -> None:
+    config = current_app.config
+    if not config["PASSWORD_MIN_LENGTH"] <= len(password) <= config["PASSWORD_MAX_LENGTH"]:
+        raise InvalidInput(
+            _(
+                "The password must have %(min)d to %(max)d characters.",
+                min=config["PASSWORD_MIN_LENGTH"],
+                max=config["PASSWORD_MAX_LENGTH"],
+            ),
+            field="password",
+        )
+
+
+def _account_data(user: User) -> dict[str, object]:
+    return {
+        "email": user.email,
+        "name": user.name,
+        "role": user.role.value,
+        "city": user.city.slug if user.city else None,
+        "organisation": user.organisation,
+        "signing_authority": user.signing_authority,
+    }
+
+
+def _new_invitation(user: User, *, actor: User | None, now: datetime) -> Invitation:
+    invitation = Invitation(
+        user=user,
+        nonce=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + current_app.config["INVITATION_MAX_AGE"],
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(invitation)
+    return invitation
+
+
+def invite_user(
+    email: str, details: AccountDetails, *, actor: User, now: datetime
+) -> tuple[User, Invitation]:
+    """Create an account without a password and an invitation to set one.
+
+    :raises Conflict: when the address already has an account.
+    :raises InvalidInput: when role, city and signing authority don't fit together.
+    """
+    email = normalise_email(email)
+    _check_details(details)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    user = User(
+        email=email,
+        name=details.name.strip(),
+        role=details.role,
+        city=details.city,
+        organisation=details.organisation or None,
+        signing_authority=details.signing_authority,
+        created_at=now,
+    )
+    db.session.add(user)
+    invitation = _new_invitation(user, actor=actor, now=now)
+    db.session.flush()
+    record(
+        "account.invited",
+        subject=("user", user.id),
+        actor=actor,
+        now=now,
+        public=False,
+        data={**_account_data(user), "expires_at": invitation.expires_at.isoformat()},
+    )
+    return user, invitation
+
+
+def renew_invitation(user: User, *, actor: User, now: datetime) -> Invitation:
+    """Revoke an account's pending invitations and issue a fresh one.
+
+    :raises Conflict: when the account has already set its password.
+    """
+    if user.has_accepted:
+        raise Conflict(_("This person has already accepted the invitation."))
+    for pending in db.session.scalars(
+        sa.select(Invitation).where(
+            Invitation.user_id == user.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+    ):
+        pending.revoked_at = now
+    invitation = _new_invitation(user, actor=actor, now=now)
+    db.session.flush()
+    record(
+        "account.invitation_renewed",
+        subject=("user", user.id),
+        actor=actor,
+        now=now,
+        public=False,
+        data={"expires_at": invitation.expires_at.isoformat()},
+    )
+    return invitation
+
+
+def invitation_from_token(token: str, now: datetime) -> Invitation:
+    """Return the usable invitation a link's token names.
+
+    :raises InvalidInput: when the token is forged, unknown, used, revoked or expired.
+    """
+    try:
+        payload = _serializer().loads(token)
+    except BadSignature:
+        raise InvalidInput(_("This invitation link is not valid.")) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("i"), int):
+        raise InvalidInput(_("This invitation link is not valid."))
+    invitation = db.session.get(Invitation, payload["i"])
+    if invitation is None or invitation.nonce != payload.get("n"):
+        raise InvalidInput(_("This invitation link is not valid."))
+    if invitation.accepted_at is not None:
+        raise InvalidInput(_("This invitation has already been used. Log in instead."))
+    if invitation.revoked_at is not None:
+        raise InvalidInput(_("This invitation was replaced by a newer one."))
+    if now >= invitation.expires_at:
+        raise InvalidInput(_("This invitation has expired. Ask the secretariat for a new one."))
+    return invitation
+
+
+def accept_invitation(token: str, password: str, *, now: datetime) -> User:
+    """Set the invited person's password and mark the invitation used.
+
+    :raises InvalidInput: for an unusable link, an inactive account or a bad password.
+    """
+    invitation = invitation_from_token(token, now)
+    user = invitation.user
+    if not user.active:
+        raise InvalidInput(_("This account has been deactivated."))
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    invitation.accepted_at = now
+    db.session.flush()
+    record(
+        "account.invitation_accepted", subject=("user", user.id), actor=user, now=now, public=False
+    )
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active account with these credentials, else None (same time either way)."""
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        return None
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, now: datetime) -> User:
+    """Replace a password after checking the current one; every other session ends.
+
+    :raises InvalidInput: when the current password is wrong or the new one too short or long.
+    """
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(_("The current password is not correct."), field="current_password")
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    db.session.flush()
+    record("account.password_changed", subject=("user", user.id), actor=user, now=now, public=False)
+    return user
+
+
+def update_account(user: User, details: AccountDetails, *, actor: User, now: datetime) -> User:
+    """Change an account's name, role, city, organisation or signing authority.
+
+    :raises InvalidInput: when role, city and signing authority don't fit together.
+    :raises NotAllowed: when a secretariat officer would take away their own role.
+    """
+    _check_details(details)
+    if user.id == actor.id and details.role is not Role.secretariat:
+        raise NotAllowed(_("You cannot take away your own secretariat role."))
+    before = _account_data(user)
+    user.name = details.name.strip()
+    user.role = details.role
+    user.city = details.city
+    user.organisation = details.organisation or None
+    user.signing_authority = details.signing_authority
+    db.session.flush()
+    after = _account_data(user)
+    changes = {
+        key: {"from": before[key], "to": after[key]} for key in after if before[key] != after[key]
+    }
+    if changes:
+        record(
+            "account.updated",
+            subject=("user", user.id),
+            actor=actor,
+            now=now,
+            public=False,
+            data={"changes": changes},
+        )
+    return user
+
+
+def set_active(user: User, active: bool, *, actor: User, now: datetime) -> User:
+    """Deactivate an account (ending its sessions) or reactivate it.
+
+    :raises NotAllowed: when a secretariat officer would deactivate themselves.
+    :raises Conflict: when the account is already in that state.
+    """
+    if user.id == actor.id:
+        raise NotAllowed(_("You cannot deactivate your own account."))
+    if user.active == active:
+        raise Conflict(_("The account is already in that state."))
+    user.active = active
+    user.session_version += 1
+    db.session.flush()
+    record(
+        "account.activated" if active else "account.deactivated",
+        subject=("user", user.id),
+        actor=actor,
+        now=now,
+        public=False,
+    )
+    return user
+
+
+def set_locale(user: User, locale: str | None, *, now: datetime) -> User:
+    """Record the language an account wants the interface in (None: follow the browser).
+
+    :raises InvalidInput: for a language the interface doesn't have.
+    """
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise InvalidInput(_("This language is not available."), field="locale")
+    if user.locale == locale:
+        return user
+    previous, user.locale = user.locale, locale
+    db.session.flush()
+    record(
+        "account.locale_changed",
+        subject=("user", user.id),
+        actor=user,
+        now=now,
+        public=False,
+        data={"from": previous, "to": locale},
+    )
+    return user
+
+
+def create_secretariat(email: str, name: str, password: str, *, now: datetime) -> User:
+    """Create an active secretariat account directly (the operator's command).
+
+    :raises Conflict: when the address already has an account.
+    :raises InvalidInput: for a bad password.
+    """
+    email = normalise_email(email)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_("An account with this e-mail address already exists."), field="email")
+    _check_password(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=Role.secretariat,
+        password_hash=hash_password(password),
+        created_at=now,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "account.created",
+        subject=("user", user.id),
+        actor=None,
+        now=now,
+        public=False,
+        data=_account_data(user),
+    )
+    return user

@@ -1,0 +1,46 @@
+"""Flask-Login set-up: loading an account from the session token."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
+
+from network.auth.models import User
+from network.db import db
+from network.extensions import login_manager
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """The visitor who is not logged in: no role, no city, no language setting."""
+
+    role = None
+    city_id = None
+    locale = None
+    signing_authority = False
+
+
+def load_user(token: str) -> User | None:
+    """Load the account named by a session token ``"<id>:<session_version>"``.
+
+    A token of an older session version, or of an inactive account, loads nobody,
+    which ends that session.
+    """
+    user_id, _, version = token.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def configure_login(app: Flask) -> None:
+    """Bind Flask-Login with strong session protection and a translated prompt."""
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.user_loader(load_user)

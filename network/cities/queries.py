@@ -1,0 +1,88 @@
+"""Composed reads of the city registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from network.auth.models import Role, User
+from network.cities.models import City, CityText, MembershipStatus, Region
+from network.db import db
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    """The directory's filters; None means "any"."""
+
+    region: Region | None = None
+    country: str | None = None
+    status: MembershipStatus | None = None
+    q: str | None = None
+
+
+def directory_statement(filters: DirectoryFilter) -> sa.Select[tuple[City]]:
+    """Select cities matching the filters, by English name, with their texts loaded.
+
+    ``q`` matches the English name or a name in any language, ignoring case.
+    """
+    statement = sa.select(City).options(selectinload(City.texts)).order_by(City.name)
+    if filters.region is not None:
+        statement = statement.where(City.region == filters.region)
+    if filters.country:
+        statement = statement.where(City.country == filters.country)
+    if filters.status is not None:
+        statement = statement.where(City.status == filters.status)
+    if filters.q:
+        term = filters.q.strip()
+        other_names = sa.select(CityText.city_id).where(
+            CityText.name.icontains(term, autoescape=True)
+        )
+        statement = statement.where(
+            sa.or_(City.name.icontains(term, autoescape=True), City.id.in_(other_names))
+        )
+    return statement
+
+
+def countries_in_directory() -> list[str]:
+    """Return the country codes that have at least one city, for the filter."""
+    return list(db.session.scalars(sa.select(City.country).distinct().order_by(City.country)))
+
+
+def city_by_slug(slug: str) -> City | None:
+    """Return the city with this slug, its texts and history loaded."""
+    return db.session.scalar(
+        sa.select(City)
+        .where(City.slug == slug)
+        .options(selectinload(City.texts), selectinload(City.history))
+    )
+
+
+def delegates_of(city: City) -> list[User]:
+    """Return the city's active delegates who have accepted their invitation, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.city_id == city.id,
+                User.role == Role.delegate,
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
+def all_cities_for_choice() -> list[City]:
+    """Return every city by name, for a select field."""
+    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+
+
+def status_counts() -> dict[MembershipStatus, int]:
+    """Count cities by membership status."""
+    rows = db.session.execute(sa.select(City.status, sa.func.count()).group_by(City.status))
+    counts = dict.fromkeys(MembershipStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts

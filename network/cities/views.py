@@ -1,0 +1,101 @@
+"""The public member-city directory and city pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import get_locale
+from werkzeug import Response
+
+from network.cities import queries
+from network.cities.models import MembershipStatus, Region
+from network.common.decorators import public
+from network.common.export import csv_text
+from network.common.pagination import page_request
+from network.db import db
+
+bp = Blueprint("cities", __name__, url_prefix="/cities")
+
+
+def _enum_arg(enum_class: type, raw: str | None):  # noqa: ANN202
+    try:
+        return enum_class(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def directory_filter_from(args) -> queries.DirectoryFilter:  # noqa: ANN001
+    """Read the directory filters from query parameters, ignoring unknown values."""
+    country = (args.get("country") or "").strip().upper()
+    return queries.DirectoryFilter(
+        region=_enum_arg(Region, args.get("region")),
+        country=country if len(country) == 2 and country.isalpha() else None,
+        status=_enum_arg(MembershipStatus, args.get("status")),
+        q=(args.get("q") or "").strip()[:100] or None,
+    )
+
+
+@bp.route("/")
+@public
+def index() -> str:
+    """List, filter and search the cities of the network."""
+    filters = directory_filter_from(request.args)
+    wanted = page_request(request.args, current_app.config["DIRECTORY_PER_PAGE"])
+    pagination = db.paginate(
+        queries.directory_statement(filters),
+        page=wanted.page,
+        per_page=wanted.per_page,
+        error_out=False,
+    )
+    return render_template(
+        "cities/index.html",
+        pagination=pagination,
+        filters=filters,
+        countries=queries.countries_in_directory(),
+        regions=list(Region),
+        statuses=list(MembershipStatus),
+        locale=str(get_locale()),
+    )
+
+
+@bp.route("/<slug>")
+@public
+def show(slug: str) -> str:
+    """Show one city: names, profile, status history and delegates."""
+    city = queries.city_by_slug(slug)
+    if city is None:
+        abort(404)
+    locale = str(get_locale())
+    profile_language, profile = city.profile(locale)
+    return render_template(
+        "cities/show.html",
+        city=city,
+        delegates=queries.delegates_of(city),
+        profile=profile,
+        profile_language=profile_language,
+        locale=locale,
+    )
+
+
+@bp.route("/export.csv")
+@public
+def export_csv() -> Response:
+    """Export the directory, with the current filters, as CSV."""
+    filters = directory_filter_from(request.args)
+    rows = (
+        [
+            city.slug,
+            city.name,
+            city.country,
+            city.region.value,
+            city.status.value,
+            city.joined_on.isoformat() if city.joined_on else "",
+            city.website,
+        ]
+        for city in db.session.scalars(queries.directory_statement(filters))
+    )
+    header = ["slug", "name", "country", "region", "status", "joined_on", "website"]
+    return Response(
+        csv_text(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=dwcn-cities.csv"},
+    )

@@ -1,0 +1,1 @@
+"""What every domain shares: errors, access decorators, pagination, labels, i18n."""

@@ -1,0 +1,15 @@
+"""The current time, from one place, so tests can travel in time (time-machine)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+
+def now() -> datetime:
+    """Return the current time as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Return the current UTC date."""
+    return now().date()

@@ -1,0 +1,146 @@
+"""Domain errors raised by services, and the error pages and JSON errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule of the platform refused an action; nothing was written.
+
+    ``field`` names the form field the message belongs to, when there is one.
+    """
+
+    status = 409
+    code = "conflict"
+    message: LazyString = _l("This action is not allowed.")
+
+    def __init__(self, message: LazyString | str | None = None, *, field: str | None = None):
+        if message is not None:
+            self.message = message
+        self.field = field
+        super().__init__(str(self.message))
+
+
+class NotAllowed(DomainError):
+    """The acting user may not do this."""
+
+    status = 403
+    code = "forbidden"
+    message = _l("You are not allowed to do this.")
+
+
+class InvalidInput(DomainError):
+    """The input breaks a rule that a form cannot check by itself."""
+
+    status = 422
+    code = "invalid"
+    message = _l("The input is not valid.")
+
+
+class Conflict(DomainError):
+    """The action clashes with the current state (duplicate, wrong status)."""
+
+    status = 409
+    code = "conflict"
+
+
+class BadParameter(DomainError):
+    """A query parameter has a value outside what the route accepts."""
+
+    status = 400
+    code = "bad_request"
+    message = _l("A parameter of the request is not valid.")
+
+
+# HTTP status → the API's error code and a fallback message.
+API_ERROR_CODES: dict[int, tuple[str, LazyString]] = {
+    400: ("bad_request", _l("The request is not valid.")),
+    401: ("unauthorized", _l("You need to log in.")),
+    403: ("forbidden", _l("You are not allowed to do this.")),
+    404: ("not_found", _l("Nothing was found at this address.")),
+    405: ("method_not_allowed", _l("This method is not allowed here.")),
+    409: ("conflict", _l("The request clashes with the current state.")),
+    413: ("too_large", _l("The request is too large.")),
+    422: ("invalid", _l("The input is not valid.")),
+    429: ("too_many_requests", _l("Too many requests. Please wait a moment and try again.")),
+    500: ("server_error", _l("Something went wrong on our side. It has been logged.")),
+}
+
+PAGE_TEXTS: dict[int, tuple[LazyString, LazyString]] = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Not allowed"), _l("Your account does not give access to this page.")),
+    404: (_l("Page not found"), _l("There is no page at this address. It may have moved.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used this way.")),
+    413: (_l("Too large"), _l("What you sent is larger than this site accepts.")),
+    429: (
+        _l("Too many attempts"),
+        _l("Too many requests came from you in a short time. Please wait and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An error occurred on our side. It has been logged; please try again later."),
+    ),
+}
+CSRF_TEXT = (
+    _l("Form expired"),
+    _l(
+        "The form was missing its security token or it had expired. Go back, reload the page "
+        "and submit it again."
+    ),
+)
+
+
+def wants_json() -> bool:
+    """Tell whether the current request is an API request."""
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: Any = None, code: str | None = None):  # noqa: ANN201
+    """Build the API's error body ``{"error": {"code", "message"}}`` with its status."""
+    default_code, default_message = API_ERROR_CODES.get(status, API_ERROR_CODES[500])
+    body = {"error": {"code": code or default_code, "message": str(message or default_message)}}
+    return jsonify(body), status
+
+
+def register_error_pages(app: Flask) -> None:
+    """Render every HTTP error as a page in the user's language, or as API JSON."""
+
+    def render(status: int, title: Any, text: Any):  # noqa: ANN202
+        return render_template("errors/error.html", status=status, title=title, text=text), status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):  # noqa: ANN202
+        if wants_json():
+            return json_error(400, CSRF_TEXT[1])
+        return render(400, *CSRF_TEXT)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):  # noqa: ANN202
+        status = error.code or 500
+        if wants_json():
+            return json_error(status)
+        title, text = PAGE_TEXTS.get(status, (error.name, error.description))
+        response = render(status, title, text)
+        if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+            return response[0], status, {"Allow": ", ".join(error.valid_methods)}
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):  # noqa: ANN202
+        if wants_json():
+            return json_error(error.status, error.message, error.code)
+        title = PAGE_TEXTS.get(error.status, PAGE_TEXTS[400])[0]
+        return render(error.status, title, error.message)
+
+    @app.errorhandler(500)
+    def server_error(error: Exception):  # noqa: ANN202
+        if wants_json():
+            return json_error(500)
+        return render(500, *PAGE_TEXTS[500])

@@ -1,0 +1,22 @@
+"""Small request helpers: the client address and safe redirect targets."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import request
+
+
+def client_address() -> str:
+    """Return the client's address (proxy headers count only when TRUST_PROXY_HOPS is set)."""
+    return request.remote_addr or "unknown"
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Tell whether ``target`` is a path on this site, fit for a post-login redirect."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

@@ -1,0 +1,49 @@
+"""Page parameters for lists, lenient on pages and strict in the API."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from network.common.errors import BadParameter
+
+API_DEFAULT_PER_PAGE = 50
+API_MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of a list, and how many rows on it."""
+
+    page: int
+    per_page: int
+
+
+def _positive_int(raw: str | None, default: int) -> int | None:
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if value >= 1 else None
+
+
+def api_page_request(args: Mapping[str, str]) -> PageRequest:
+    """Read ``page`` and ``per_page`` (1–200) as the API contract says.
+
+    :raises BadParameter: when either is not a positive integer or per_page exceeds 200.
+    """
+    page = _positive_int(args.get("page"), 1)
+    if page is None:
+        raise BadParameter(_l("“page” must be a whole number from 1."))
+    per_page = _positive_int(args.get("per_page"), API_DEFAULT_PER_PAGE)
+    if per_page is None or per_page > API_MAX_PER_PAGE:
+        raise BadParameter(_l("“per_page” must be a whole number from 1 to 200."))
+    return PageRequest(page=page, per_page=per_page)
+
+
+def page_request(args: Mapping[str, str], per_page: int) -> PageRequest:
+    """Read ``page`` for an HTML list, falling back to the first page on nonsense."""
+    return PageRequest(page=_positive_int(args.get("page"), 1) or 1, per_page=per_page)

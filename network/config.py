@@ -1,0 +1,142 @@
+"""Configuration: a class per mode, then ``instance/config.py``, then the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from typing import Any
+
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+LOCALES = ("en", "ko", "fr", "es")
+
+# Keys read from the environment, when set, over the class and instance values.
+ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "BABEL_DEFAULT_LOCALE")
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run safely in this mode."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Point a bare ``postgres://`` or ``postgresql://`` URL at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class BaseConfig:
+    """Settings shared by every mode."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = DEV_SECRET_KEY
+    DATABASE_URL: str | None = None  # SQLite in instance/ when unset
+    REDIS_URL: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = LOCALES
+
+    # Sessions: no remember-me cookie; the session cookie is HttpOnly and SameSite.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 3600 * 8
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # Invitations are good for seven days (issue #2); passwords follow ASVS 2.1.
+    INVITATION_MAX_AGE = timedelta(days=7)
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_MAX_LENGTH = 128
+    # argon2-cffi's RFC 9106 "low memory" profile.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+
+    # Number of reverse proxies whose X-Forwarded-* headers are trusted; 0 trusts none.
+    TRUST_PROXY_HOPS = 0
+
+    DIRECTORY_PER_PAGE = 25
+
+
+class DevelopmentConfig(BaseConfig):
+    """Local development: SQLite in instance/, demo data allowed."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(BaseConfig):
+    """The test suite: cheap password hashing, CSRF and limits off unless a test turns them on."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 64
+    ARGON2_PARALLELISM = 1
+    SERVER_NAME = "localhost"
+
+
+class ProductionConfig(BaseConfig):
+    """Production: a real SECRET_KEY is required and cookies are Secure."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_class_for(name: str | None) -> type[BaseConfig]:
+    """Return the configuration class for a mode name (``NETWORK_ENV``).
+
+    An unset mode means production, so a forgotten variable fails safe.
+    """
+    name = (name or "production").strip().lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"NETWORK_ENV={name!r} is not one of {', '.join(sorted(CONFIGS))}"
+        ) from None
+
+
+def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[str, str]) -> None:
+    """Overlay the environment on ``config`` and derive the dependent settings."""
+    for key in ENVIRONMENT_KEYS:
+        if environ.get(key):
+            config[key] = environ[key]
+    if environ.get("TRUST_PROXY_HOPS"):
+        config["TRUST_PROXY_HOPS"] = int(environ["TRUST_PROXY_HOPS"])
+    if config.get("REDIS_URL"):
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+
+
+def check_production(config: dict[str, Any]) -> None:
+    """Refuse settings that are unsafe in production.
+
+    :raises ConfigurationError: when the secret key is the development one or too short.
+    """
+    key = config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigurationError(
+            "Production needs a real SECRET_KEY (at least 32 random characters), "
+            "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
+        )

@@ -1,0 +1,97 @@
+"""The declarative base, the shared column types and the ``db`` extension object."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase
+
+# Alembic autogenerate and the database agree on constraint names only when
+# every constraint has one; this convention names them all.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored as naive UTC and always read back timezone-aware.
+
+    SQLite keeps no zone and PostgreSQL's ``timestamptz`` hands back the session's
+    zone; storing naive UTC and re-attaching UTC on the way out makes both
+    databases return the same value, which the audit hash relies on.
+    """
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Convert an aware datetime to naive UTC; refuse a naive one."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        """Attach UTC to the stored naive value."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Base class of every model."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(
+    model_class=Base,
+    # Only matters when the session is bound to a connection that is already in a
+    # transaction (the test suite does this): commits then release a savepoint.
+    session_options={"join_transaction_mode": "create_savepoint"},
+)
+
+
+@sa.event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+    """Turn on foreign keys and let SQLAlchemy, not pysqlite, manage transactions."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    # pysqlite's own transaction handling breaks SAVEPOINT; the SQLAlchemy
+    # documentation's recipe hands BEGIN to SQLAlchemy (see _begin_sqlite).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+@sa.event.listens_for(Engine, "begin")
+def _begin_sqlite(conn: sa.Connection) -> None:
+    """Emit BEGIN ourselves on SQLite (see _configure_sqlite)."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def str_enum(enum_class: type, name: str) -> sa.Enum:
+    """Store a ``StrEnum`` as its values in a VARCHAR with a CHECK constraint.
+
+    :param name: names the CHECK constraint (``ck_<table>_<name>``); unique per table.
+    """
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        length=32,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )

@@ -1,0 +1,43 @@
+"""The home page and the language switcher."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from werkzeug import Response
+
+from network.auth import services as account_services
+from network.cities import queries as city_queries
+from network.common import clock
+from network.common.decorators import public
+from network.common.errors import DomainError
+from network.common.http import is_safe_next
+from network.common.i18n import SESSION_KEY
+from network.db import db
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@public
+def index() -> str:
+    """Say what the network is, with its cities at a glance."""
+    return render_template("home/index.html", counts=city_queries.status_counts())
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language() -> Response:
+    """Switch the interface language; a logged-in account keeps it as its setting."""
+    locale = request.form.get("locale", "")
+    target = request.form.get("next")
+    if locale in current_app.config["LANGUAGES"]:
+        session[SESSION_KEY] = locale
+        if current_user.is_authenticated:
+            try:
+                account_services.set_locale(current_user, locale, now=clock.now())
+            except DomainError:
+                db.session.rollback()
+            else:
+                db.session.commit()
+    return redirect(target if is_safe_next(target) else url_for("home.index"))

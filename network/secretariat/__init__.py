@@ -1,0 +1,1 @@
+"""The secretariat's pages."""

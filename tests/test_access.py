@@ -1,0 +1,147 @@
+"""Every route, every role: who gets what. A route missing from the table fails the test."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from network.auth.models import Role
+from network.common.decorators import AUTHENTICATED, PUBLIC
+
+ROLES = ("anonymous", "delegate", "observer", "secretariat")
+
+# access: who may use the route; status: what an allowed role gets for a bare request
+# (a GET, or a POST with an empty form).
+P, A, S = PUBLIC, AUTHENTICATED, "secretariat"
+ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
+    ("home.index", "GET"): (P, 200),
+    ("home.set_language", "POST"): (P, 302),
+    ("cities.index", "GET"): (P, 200),
+    ("cities.show", "GET"): (P, 200),
+    ("cities.export_csv", "GET"): (P, 200),
+    ("api.cities", "GET"): (P, 200),
+    ("api.city", "GET"): (P, 200),
+    ("api.audit_head", "GET"): (P, 200),
+    # Logged-in people are sent on from the login page.
+    ("auth.login", "GET"): (P, {"anonymous": 200, "*": 302}),
+    ("auth.login", "POST"): (P, {"anonymous": 422, "*": 302}),
+    # A made-up invitation token is refused with a message.
+    ("auth.accept_invitation", "GET"): (P, 400),
+    ("auth.accept_invitation", "POST"): (P, 400),
+    ("auth.logout", "POST"): (A, 302),
+    ("auth.account", "GET"): (A, 200),
+    ("auth.set_locale", "POST"): (A, 422),
+    ("auth.change_password", "POST"): (A, 422),
+    ("secretariat.index", "GET"): (S, 200),
+    ("secretariat.cities_index", "GET"): (S, 200),
+    ("secretariat.new_city", "GET"): (S, 200),
+    ("secretariat.new_city", "POST"): (S, 422),
+    ("secretariat.edit_city", "GET"): (S, 200),
+    ("secretariat.edit_city", "POST"): (S, 422),
+    ("secretariat.change_status", "GET"): (S, 200),
+    ("secretariat.change_status", "POST"): (S, 422),
+    ("secretariat.accounts_index", "GET"): (S, 200),
+    ("secretariat.invite", "GET"): (S, 200),
+    ("secretariat.invite", "POST"): (S, 422),
+    ("secretariat.account", "GET"): (S, 200),
+    ("secretariat.account", "POST"): (S, 422),
+    ("secretariat.set_active", "POST"): (S, 302),
+    ("secretariat.renew_invitation", "POST"): (S, 302),
+    ("audit.index", "GET"): (S, 200),
+}
+
+
+def routes_of(app: Flask) -> list[tuple[str, str, str]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((rule.endpoint, method, rule.rule))
+    return found
+
+
+def test_every_route_is_in_the_table(app):
+    found = {(endpoint, method) for endpoint, method, _ in routes_of(app)}
+    assert found - ROUTES.keys() == set(), "add the new routes to ROUTES with their access"
+    assert ROUTES.keys() - found == set(), "ROUTES names routes that no longer exist"
+
+
+def test_every_view_declares_its_access(app):
+    for endpoint, method, _ in routes_of(app):
+        view = app.view_functions[endpoint]
+        declared = getattr(view, "access", None)
+        expected = ROUTES[(endpoint, method)][0]
+        if expected == S:
+            assert declared == frozenset({Role.secretariat}), endpoint
+        else:
+            assert declared == expected, endpoint
+
+
+def _url(rule: str, slug: str, user_id: int) -> str:
+    return (
+        rule.replace("<slug>", slug)
+        .replace("<int:user_id>", str(user_id))
+        .replace("<token>", "made-up-token")
+    )
+
+
+@pytest.fixture
+def world(make):
+    city = make.city("Hamburg", country="DE")
+    target = make.delegate(city, password=None)  # invited, not yet accepted
+    users = {
+        "delegate": make.delegate(city),
+        "observer": make.observer(),
+        "secretariat": make.secretariat(),
+    }
+    return city, target, users
+
+
+def _expected_status(status: int | dict[str, int], role: str) -> int:
+    if isinstance(status, int):
+        return status
+    return status.get(role, status["*"])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("endpoint", "method"), sorted(ROUTES))
+def test_route_answers_each_role(app, client, login_as, world, endpoint, method, role):
+    city, target, users = world
+    rule = next(r.rule for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    url = _url(rule, city.slug, target.id)
+    if role != "anonymous":
+        login_as(users[role])
+    access, status = ROUTES[(endpoint, method)]
+    response = client.open(url, method=method, data={})
+    allowed = access == P or (access == A and role != "anonymous") or role in (S,)
+    if allowed:
+        assert response.status_code == _expected_status(status, role), response.location
+    elif role == "anonymous":
+        assert response.status_code == 302
+        assert response.location.startswith("/login?next=")
+    else:
+        assert response.status_code == 403
+
+
+def test_a_delegate_gets_403_on_every_secretariat_page(app, client, login_as, world):
+    city, target, users = world
+    login_as(users["delegate"])
+    secretariat_routes = [(e, m, r) for e, m, r in routes_of(app) if ROUTES[(e, m)][0] == S]
+    assert len(secretariat_routes) >= 10
+    for endpoint, method, rule in secretariat_routes:
+        response = client.open(_url(rule, city.slug, target.id), method=method, data={})
+        assert response.status_code == 403, endpoint
+        assert "Not allowed" in response.get_data(as_text=True)
+
+
+def test_every_form_post_without_csrf_token_gets_400(app, client, login_as, world, monkeypatch):
+    city, target, users = world
+    login_as(users["secretariat"])
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    posts = [(e, r) for e, m, r in routes_of(app) if m == "POST"]
+    assert len(posts) >= 8
+    for endpoint, rule in posts:
+        response = client.post(_url(rule, city.slug, target.id), data={"x": "1"})
+        assert response.status_code == 400, endpoint
+        assert "security token" in response.get_data(as_text=True), endpoint

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import sqlalchemy as sa
 
 from network.audit.models import GENESIS_HASH, AuditEntry, AuditHead
@@ -16,15 +14,16 @@ def head() -> AuditHead:
     return db.session.execute(sa.select(AuditHead)).scalar_one()
 
 
-def entries_in_order(batch: int = 1000) -> Iterator[AuditEntry]:
-    """Stream every entry by ``seq`` without loading the whole log."""
+def entries_in_order(batch: int = 1000) -> sa.ScalarResult[AuditEntry]:
+    """Stream every entry by ``seq`` without loading the whole log; close it when done."""
     statement = sa.select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=batch)
-    yield from db.session.scalars(statement)
+    return db.session.scalars(statement)
 
 
 def check_chain() -> ChainReport:
     """Verify the whole chain and that the head row points at its last entry."""
-    report = verify_chain(entries_in_order(), GENESIS_HASH)
+    with entries_in_order() as entries:
+        report = verify_chain(entries, GENESIS_HASH)
     if not report.intact:
         return report
     current = head()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from flask.cli import with_appcontext
 
 from network.auth import services
 from network.common import clock
@@ -11,6 +12,7 @@ from network.db import db
 
 
 @click.command("create-secretariat")
+@with_appcontext
 @click.argument("email")
 @click.option("--name", prompt="Full name", help="The officer's full name.")
 @click.password_option(help="Asked for twice when not given.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import current_app
+from flask.cli import with_appcontext
 
 from network.cities.models import City
 from network.common import clock
@@ -13,6 +14,7 @@ from network.demo.seed import DEMO_PASSWORD, seed_demo
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when cities already exist.")
 def seed_demo_command(if_empty: bool) -> None:
     """Load the demo cities and accounts (refused in production)."""

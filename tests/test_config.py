@@ -1,0 +1,72 @@
+"""Configuration: modes, the production secret-key refusal, database URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+from network import create_app
+from network.config import DEV_SECRET_KEY, ConfigurationError, normalise_database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app("production")
+
+
+@pytest.mark.parametrize("key", [DEV_SECRET_KEY, "short", "x" * 31])
+def test_production_refuses_a_development_or_short_secret_key(monkeypatch, key):
+    monkeypatch.setenv("SECRET_KEY", key)
+    with pytest.raises(ConfigurationError):
+        create_app("production")
+
+
+def test_an_unset_mode_means_production(monkeypatch):
+    monkeypatch.delenv("NETWORK_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigurationError):
+        create_app()
+
+
+def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_unknown_mode_is_refused():
+    with pytest.raises(ConfigurationError, match="NETWORK_ENV"):
+        create_app("staging")
+
+
+def test_environment_overrides_and_redis_feeds_the_limiter(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db.example.org/network")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/3")
+    monkeypatch.setenv("BABEL_DEFAULT_LOCALE", "ko")
+    app = create_app("development")
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db.example.org/network"
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+    assert app.config["BABEL_DEFAULT_LOCALE"] == "ko"
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app("development")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    assert uri.startswith("sqlite:///") and uri.endswith("instance/network.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://a@h/d", "postgresql+psycopg://a@h/d"),
+        ("postgresql://a@h/d", "postgresql+psycopg://a@h/d"),
+        ("postgresql+psycopg://a@h/d", "postgresql+psycopg://a@h/d"),
+        ("sqlite:///x.db", "sqlite:///x.db"),
+    ],
+)
+def test_database_urls_use_psycopg_3(given, expected):
+    assert normalise_database_url(given) == expected

@@ -77,12 +77,15 @@ class DevelopmentConfig(BaseConfig):
 
 
 class TestingConfig(BaseConfig):
-    """The test suite: cheap password hashing, CSRF and limits off unless a test turns them on."""
+    """The test suite: cheap password hashing; CSRF off unless a test turns it on.
+
+    Rate limiting stays configured (so Flask-Limiter installs its hooks); the test
+    suite switches it off and on per test.
+    """
 
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     ARGON2_PARALLELISM = 1

@@ -27,6 +27,7 @@ from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Role, User
 from network.auth.passwords import hash_password
 from network.cities.models import City, CityText, MembershipChange, MembershipStatus, Region
+from network.cities.rules import name_key
 from network.db import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -119,6 +120,7 @@ class Factory:
             city = City(
                 slug=slug or re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-"),
                 name=name,
+                name_key=name_key(name),
                 country=country,
                 region=region,
                 status=status,
@@ -234,3 +236,31 @@ class Ledger:
 @pytest.fixture
 def ledger(app: Flask, database: sa.Connection) -> Ledger:
     return Ledger(app)
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off() -> Iterator[None]:
+    """Keep rate limits off unless a test asks for them.
+
+    Flask-Limiter keeps "enabled" and its storage on its one module-level instance,
+    so any app built in this process (test_config builds several) would switch it on
+    for all; each test starts from off.
+    """
+    from network.extensions import limiter
+
+    limiter.enabled = False
+    yield
+    limiter.enabled = False
+
+
+@pytest.fixture
+def rate_limits(app: Flask) -> Iterator[None]:
+    """Turn the configured rate limits on, with fresh in-memory counters."""
+    from network.extensions import limiter
+
+    limiter.init_app(app)  # back to this app's storage; its hooks are installed already
+    limiter.reset()
+    limiter.enabled = True
+    yield
+    limiter.reset()
+    limiter.enabled = False

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from network.auth.models import Role
 from network.common.enums import choices
-from network.common.forms import NoControlCharacters
+from network.common.forms import NoControlCharacters, strip
 
 
 class PasswordLength:
@@ -29,7 +29,9 @@ class PasswordLength:
 class LoginForm(FlaskForm):
     """Log in with an e-mail address and a password."""
 
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail address"), filters=[strip], validators=[DataRequired(), Length(max=254)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
 
@@ -59,7 +61,9 @@ class AccountForm(FlaskForm):
     """The secretariat's view of an account: name, role, city, authority."""
 
     name = StringField(
-        _l("Full name"), validators=[DataRequired(), Length(max=120), NoControlCharacters()]
+        _l("Full name"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120), NoControlCharacters()],
     )
     role = SelectField(_l("Role"), choices=choices(Role), validators=[DataRequired()])
     city = SelectField(
@@ -69,6 +73,7 @@ class AccountForm(FlaskForm):
     )
     organisation = StringField(
         _l("Organisation"),
+        filters=[strip],
         validators=[Optional(), Length(max=120), NoControlCharacters()],
         description=_l("Observers: the partner organisation, e.g. ILO."),
     )
@@ -99,6 +104,7 @@ class InviteForm(AccountForm):
 
     email = EmailField(
         _l("E-mail address"),
+        filters=[strip],
         validators=[
             DataRequired(),
             Length(max=254),

@@ -177,8 +177,12 @@ def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm(prefix="password")
     if form.validate_on_submit():
         try:
+            # The account itself, not the proxy: it goes back into login_user().
             user = services.change_password(
-                current_user, form.current_password.data, form.password.data, now=clock.now()
+                current_user._get_current_object(),
+                form.current_password.data,
+                form.password.data,
+                now=clock.now(),
             )
         except DomainError as error:
             db.session.rollback()

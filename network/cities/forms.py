@@ -20,7 +20,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, Vali
 from network.cities import rules
 from network.cities.models import MembershipStatus, Region
 from network.common.enums import choices
-from network.common.forms import NoControlCharacters
+from network.common.forms import NoControlCharacters, strip
 
 
 class CityTextForm(Form):
@@ -28,11 +28,14 @@ class CityTextForm(Form):
 
     language = StringField(
         _l("Language code"),
-        validators=[Optional(), Length(max=16)],
+        filters=[strip],
+        validators=[Length(max=16)],  # no Optional(): validate_language must run
         description=_l("For example ko, de, ja, fr."),
     )
     name = StringField(
-        _l("Name in this language"), validators=[Optional(), Length(max=120), NoControlCharacters()]
+        _l("Name in this language"),
+        filters=[strip],
+        validators=[Optional(), Length(max=120), NoControlCharacters()],
     )
     profile = TextAreaField(
         _l("Profile in this language"),
@@ -60,12 +63,15 @@ class CityForm(FlaskForm):
     """Add or edit a city."""
 
     name = StringField(
-        _l("English name"), validators=[DataRequired(), Length(max=120), NoControlCharacters()]
+        _l("English name"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=120), NoControlCharacters()],
     )
     country = SelectField(_l("Country"), validate_choice=False, validators=[DataRequired()])
     region = SelectField(_l("Region"), choices=choices(Region), validators=[DataRequired()])
     website = URLField(
         _l("Website"),
+        filters=[strip],
         validators=[
             Optional(),
             Length(max=255),
@@ -93,6 +99,7 @@ class NewCityForm(CityForm):
 
     slug = StringField(
         _l("Address (slug)"),
+        filters=[strip],
         validators=[Optional(), Length(max=rules.SLUG_MAX_LENGTH)],
         description=_l(
             "Used in links, e.g. new-york. Left empty, it is made from the name. "

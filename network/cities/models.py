@@ -65,7 +65,10 @@ class City(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The slug is the city's public address (/cities/<slug>, the API) and never changes.
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)  # English name
+    name: Mapped[str] = mapped_column(sa.String(120))  # English name
+    # The name folded for comparison (rules.name_key): unique, so "Île" and "ÎLE"
+    # can't both be registered, whatever the database's notion of case.
+    name_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
     country: Mapped[str] = mapped_column(sa.String(2), index=True)  # ISO 3166-1 alpha-2
     region: Mapped[Region] = mapped_column(str_enum(Region, "region"), index=True)
     website: Mapped[str | None] = mapped_column(sa.String(255))

@@ -46,6 +46,11 @@ def is_valid_effective_date(effective_on: date, last_change_on: date | None, tod
     return last_change_on is None or effective_on >= last_change_on
 
 
+def name_key(name: str) -> str:
+    """Fold a name for comparison: Unicode-normalised, case-folded, spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def slugify(name: str) -> str:
     """Derive a URL slug from an English name: ``"New York"`` → ``"new-york"``.
 

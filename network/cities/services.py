@@ -44,7 +44,7 @@ def _check_details(details: CityDetails, city: City | None) -> None:
             field="country",
         )
     clash = db.session.scalar(
-        sa.select(City.id).where(sa.func.lower(City.name) == details.name.lower())
+        sa.select(City.id).where(City.name_key == rules.name_key(details.name))
     )
     if clash is not None and (city is None or clash != city.id):
         raise Conflict(_("Another city already has this name."), field="name")
@@ -120,6 +120,7 @@ def create_city(
     city = City(
         slug=slug,
         name=details.name,
+        name_key=rules.name_key(details.name),
         country=details.country,
         region=details.region,
         website=details.website,
@@ -158,7 +159,7 @@ def update_city(city: City, details: CityDetails, *, actor: Any | None, now: dat
     """
     _check_details(details, city)
     before = _snapshot(city)
-    city.name = details.name
+    city.name, city.name_key = details.name, rules.name_key(details.name)
     city.country = details.country
     city.region = details.region
     city.website = details.website

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+from babel.messages.pofile import read_po, write_po
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -37,7 +39,8 @@ def extract() -> None:
         "dwcn-network",
         "-o",
         str(POT),
-        ".",
+        "network",
+        "templates",
     )
 
 
@@ -46,6 +49,19 @@ def update() -> None:
     """Extract, then merge the new strings into every locale's catalogue."""
     extract.callback()  # type: ignore[misc]
     _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    fill_source_catalogue(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+
+
+def fill_source_catalogue(path: Path) -> None:
+    """Give every empty English entry its msgid, so English is complete like the others."""
+    with open(path, "rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    for message in catalogue:
+        if not message.id or message.string and all(message.string):
+            continue
+        message.string = message.id if isinstance(message.id, str) else tuple(message.id)
+    with open(path, "wb") as handle:
+        write_po(handle, catalogue, omit_header=False, sort_output=True)
 
 
 @translate_cli.command("compile")

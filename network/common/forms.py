@@ -34,5 +34,10 @@ class NoControlCharacters:
             raise ValidationError(_("This text contains characters that are not allowed."))
 
 
+def strip(value: str | None) -> str | None:
+    """Trim surrounding whitespace from submitted text (a WTForms filter)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class EmptyForm(FlaskForm):
     """A form with nothing but its CSRF token, for buttons that change state."""

@@ -31,10 +31,17 @@ class Row:
 def chain(n: int) -> list[Row]:
     rows, prev = [], GENESIS
     for seq in range(1, n + 1):
-        fields = dict(seq=seq, created_at=T0 + timedelta(minutes=seq), actor_id=seq % 3 or None,
-                      action="city.created", subject_type="city", subject_id=f"c{seq}",
-                      data={"name": f"City {seq}", "서울": "한국어"}, public=seq % 2 == 0,
-                      prev_hash=prev)
+        fields = dict(
+            seq=seq,
+            created_at=T0 + timedelta(minutes=seq),
+            actor_id=seq % 3 or None,
+            action="city.created",
+            subject_type="city",
+            subject_id=f"c{seq}",
+            data={"name": f"City {seq}", "서울": "한국어"},
+            public=seq % 2 == 0,
+            prev_hash=prev,
+        )
         row = Row(**fields, hash=entry_hash(**fields))
         rows.append(row)
         prev = row.hash
@@ -47,11 +54,20 @@ def test_an_untouched_chain_verifies():
 
 
 def test_the_hash_does_not_depend_on_the_time_zone_of_the_timestamp():
-    fields = dict(seq=1, actor_id=None, action="a", subject_type="t", subject_id="1", data={},
-                  public=True, prev_hash=GENESIS)
+    fields = dict(
+        seq=1,
+        actor_id=None,
+        action="a",
+        subject_type="t",
+        subject_id="1",
+        data={},
+        public=True,
+        prev_hash=GENESIS,
+    )
     seoul = timezone(timedelta(hours=9))
-    assert entry_hash(created_at=T0, **fields) == entry_hash(created_at=T0.astimezone(seoul),
-                                                             **fields)
+    assert entry_hash(created_at=T0, **fields) == entry_hash(
+        created_at=T0.astimezone(seoul), **fields
+    )
 
 
 def test_altered_content_is_named_as_the_first_broken_entry():
@@ -76,9 +92,22 @@ def test_a_rehashed_forgery_breaks_the_next_link():
     assert report.broken_at == 3 and "link" in report.reason
 
 
-@given(st.dictionaries(st.text(max_size=8), st.one_of(st.text(), st.integers(), st.booleans(),
-                                                      st.none()), max_size=5))
+@given(
+    st.dictionaries(
+        st.text(max_size=8),
+        st.one_of(st.text(), st.integers(), st.booleans(), st.none()),
+        max_size=5,
+    )
+)
 def test_any_change_of_data_changes_the_hash(data):
-    fields = dict(seq=1, created_at=T0, actor_id=1, action="a", subject_type="t",
-                  subject_id="1", public=True, prev_hash=GENESIS)
+    fields = dict(
+        seq=1,
+        created_at=T0,
+        actor_id=1,
+        action="a",
+        subject_type="t",
+        subject_id="1",
+        public=True,
+        prev_hash=GENESIS,
+    )
     assert entry_hash(data=data, **fields) != entry_hash(data={**data, "extra": 1}, **fields)

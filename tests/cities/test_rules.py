@@ -12,9 +12,12 @@ from network.cities import rules
 from network.cities.models import MembershipStatus as S
 
 ALLOWED = {
-    (S.applicant, S.member), (S.applicant, S.withdrawn),
-    (S.member, S.suspended), (S.member, S.withdrawn),
-    (S.suspended, S.member), (S.suspended, S.withdrawn),
+    (S.applicant, S.member),
+    (S.applicant, S.withdrawn),
+    (S.member, S.suspended),
+    (S.member, S.withdrawn),
+    (S.suspended, S.member),
+    (S.suspended, S.withdrawn),
     (S.withdrawn, S.member),
 }
 
@@ -48,8 +51,14 @@ def test_effective_dates(effective, last, ok):
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("New York", "new-york"), ("Chefchaouen", "chefchaouen"), ("São Paulo", "sao-paulo"),
-     ("Île-de-France", "ile-de-france"), ("서울", ""), ("  Milan  ", "milan")],
+    [
+        ("New York", "new-york"),
+        ("Chefchaouen", "chefchaouen"),
+        ("São Paulo", "sao-paulo"),
+        ("Île-de-France", "ile-de-france"),
+        ("서울", ""),
+        ("  Milan  ", "milan"),
+    ],
 )
 def test_slugify(name, slug):
     assert rules.slugify(name) == slug
@@ -61,14 +70,25 @@ def test_a_derived_slug_is_empty_or_valid(name):
     assert slug == "" or rules.is_valid_slug(slug)
 
 
-@pytest.mark.parametrize(("code", "ok"), [("KR", True), ("MA", True), ("XX", False),
-                                          ("kr", False), ("KOR", False), ("", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [("KR", True), ("MA", True), ("XX", False), ("kr", False), ("KOR", False), ("", False)],
+)
 def test_country_codes(code, ok):
     assert rules.is_country_code(code) is ok
 
 
-@pytest.mark.parametrize(("tag", "ok"), [("ko", True), ("de", True), ("zh-Hant", True),
-                                         ("ar", True), ("xx-nonsense", False), ("", False),
-                                         ("<script>", False)])
+@pytest.mark.parametrize(
+    ("tag", "ok"),
+    [
+        ("ko", True),
+        ("de", True),
+        ("zh-Hant", True),
+        ("ar", True),
+        ("xx-nonsense", False),
+        ("", False),
+        ("<script>", False),
+    ],
+)
 def test_language_tags(tag, ok):
     assert rules.is_language_tag(tag) is ok

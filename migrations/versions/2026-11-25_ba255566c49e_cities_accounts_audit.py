@@ -2,9 +2,9 @@
 
 The audit head starts at entry 0 with the all-zero genesis hash.
 
-Revision ID: cd5dfa051544
+Revision ID: ba255566c49e
 Revises: 
-Create Date: 2026-11-25 09:32:08.074908
+Create Date: 2026-11-25 09:37:52.834027
 
 """
 from alembic import op
@@ -14,7 +14,7 @@ import network.db
 
 
 # revision identifiers, used by Alembic.
-revision = 'cd5dfa051544'
+revision = 'ba255566c49e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=64), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('name_key', sa.String(length=120), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('region', sa.Enum('africa', 'americas', 'arab-states', 'asia-pacific', 'europe-central-asia', name='region', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('website', sa.String(length=255), nullable=True),
@@ -39,7 +40,7 @@ def upgrade():
     sa.Column('joined_on', sa.Date(), nullable=True),
     sa.Column('created_at', network.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cities')),
-    sa.UniqueConstraint('name', name=op.f('uq_cities_name')),
+    sa.UniqueConstraint('name_key', name=op.f('uq_cities_name_key')),
     sa.UniqueConstraint('slug', name=op.f('uq_cities_slug'))
     )
     with op.batch_alter_table('cities', schema=None) as batch_op:

@@ -1,0 +1,60 @@
+"""Migrations: from empty to head and back, and the models match the migrated schema."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from network import create_app
+from network.db import db
+from tests.conftest import make_database_url
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    url, drop = make_database_url(tmp_path, "dwcn_migrations")
+    application = create_app("testing", {"DATABASE_URL": url})
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    drop()
+
+
+def table_names(app) -> set[str]:
+    with app.app_context():
+        return set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_to_head_and_downgrade_to_base(empty_app):
+    assert table_names(empty_app) == set()
+    with empty_app.app_context():
+        upgrade()
+    assert {
+        "cities",
+        "city_texts",
+        "membership_changes",
+        "users",
+        "invitations",
+        "audit_entries",
+        "audit_head",
+    } <= table_names(empty_app)
+    with empty_app.app_context():
+        assert db.session.execute(sa.text("SELECT seq, hash FROM audit_head")).one() == (
+            0,
+            "0" * 64,
+        )
+        db.session.remove()
+        downgrade(revision="base")
+    assert table_names(empty_app) == set()
+    with empty_app.app_context():
+        upgrade()  # and up again: the downgrade left nothing behind
+    assert "cities" in table_names(empty_app)
+
+
+def test_models_match_the_migrated_schema(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []

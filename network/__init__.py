@@ -71,11 +71,28 @@ def register_blueprints(app: Flask) -> None:
     from network.api.views import bp as api_bp
     from network.audit.views import bp as audit_bp
     from network.auth.views import bp as auth_bp
+    from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
     from network.home.views import bp as home_bp
+    from network.resolutions.views import bp as resolutions_bp
+    from network.secretariat.charter import bp as secretariat_charter_bp
     from network.secretariat.views import bp as secretariat_bp
+    from network.verify.views import bp as verify_bp
+    from network.votes.views import bp as votes_bp
 
-    for blueprint in (home_bp, cities_bp, auth_bp, secretariat_bp, audit_bp, api_bp):
+    for blueprint in (
+        home_bp,
+        cities_bp,
+        charter_bp,
+        votes_bp,
+        resolutions_bp,
+        verify_bp,
+        auth_bp,
+        secretariat_bp,
+        secretariat_charter_bp,
+        audit_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)
 
 

@@ -69,6 +69,17 @@ class BaseConfig:
 
     DIRECTORY_PER_PAGE = 25
 
+    # The rules that govern until a charter is in force (SPEC "Founding rules").
+    FOUNDING_RULES = {
+        "quorum": "1/2",
+        "ordinary": "simple",
+        "amendment": "two-thirds",
+        "admission": "two-thirds",
+        "suspension": "two-thirds",
+        "chair_election": "absolute-runoff",
+        "chair_term_years": 2,
+    }
+
 
 class DevelopmentConfig(BaseConfig):
     """Local development: SQLite in instance/, demo data allowed."""

@@ -2,6 +2,28 @@
 
 from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Invitation, User
+from network.charter.models import ArticleText, CharterArticle, CharterComment, CharterVersion
 from network.cities.models import City, CityText, MembershipChange
+from network.resolutions.models import Resolution, ResolutionCounter
+from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
-__all__ = ["AuditEntry", "AuditHead", "City", "CityText", "Invitation", "MembershipChange", "User"]
+__all__ = [
+    "ArticleText",
+    "AuditEntry",
+    "AuditHead",
+    "Ballot",
+    "CharterArticle",
+    "CharterComment",
+    "CharterVersion",
+    "City",
+    "CityText",
+    "ElectorateMember",
+    "Invitation",
+    "MembershipChange",
+    "Participation",
+    "Resolution",
+    "ResolutionCounter",
+    "User",
+    "Vote",
+    "VoteOption",
+]

@@ -264,3 +264,16 @@ def rate_limits(app: Flask) -> Iterator[None]:
     yield
     limiter.reset()
     limiter.enabled = False
+
+
+@pytest.fixture
+def as_user(app: Flask, database: sa.Connection) -> Callable[[User], FlaskClient]:
+    """Return a fresh client logged in as ``user`` (several people can act in one test)."""
+
+    def client_for(user: User, password: str = PASSWORD) -> FlaskClient:
+        new_client = app.test_client()
+        response = new_client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return new_client
+
+    return client_for

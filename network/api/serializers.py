@@ -7,7 +7,9 @@ from typing import Any
 from flask import url_for
 
 from network.auth.models import User
+from network.charter.models import CharterVersion
 from network.cities.models import City
+from network.votes.models import Vote, VoteStatus
 
 
 def city_summary(city: City) -> dict[str, Any]:
@@ -46,3 +48,79 @@ def city_detail(city: City, delegates: list[User]) -> dict[str, Any]:
             for change in city.history
         ],
     }
+
+
+def charter_version_summary(version: CharterVersion) -> dict[str, Any]:
+    """Return a version as an item of ``GET /api/v1/charter/versions``."""
+    return {
+        "version": version.number,
+        "status": version.status.value,
+        "adopted_on": version.adopted_on.isoformat() if version.adopted_on else None,
+        "resolution": version.resolution.number if version.resolution else None,
+        "authoritative_language": version.authoritative_language,
+        "url": url_for("charter.version", number=version.number, _external=True),
+    }
+
+
+def charter_version(version: CharterVersion, language: str) -> dict[str, Any]:
+    """Return a version with its rules and its articles in ``language`` (else authoritative)."""
+    articles = []
+    for article in version.articles:
+        text = article.text_in(language, version.authoritative_language)
+        if text is None:
+            continue
+        articles.append(
+            {
+                "number": article.number,
+                "title": text.title,
+                "text": text.body,
+                "language": text.language,
+                "authoritative_language": version.authoritative_language,
+            }
+        )
+    return {
+        **charter_version_summary(version),
+        "rules": version.rules.to_dict(),
+        "articles": articles,
+    }
+
+
+def vote(
+    vote: Vote,
+    *,
+    title: str,
+    ballots_cast: int,
+    roll_call: list[dict] | None,
+    ballots: list[dict] | None,
+) -> dict[str, Any]:
+    """Return a vote as ``GET /api/v1/votes/<id>`` gives it; the result once closed."""
+    body: dict[str, Any] = {
+        "id": vote.id,
+        "subject": {"type": vote.subject_type, "id": vote.subject_id, "title": title},
+        "kind": vote.kind.value,
+        "secrecy": vote.secrecy.value,
+        "status": vote.status.value,
+        "opens_at": (vote.opened_at or vote.opens_at).isoformat()
+        if (vote.opened_at or vote.opens_at)
+        else None,
+        "closes_at": (vote.closed_at or vote.closes_at).isoformat()
+        if (vote.closed_at or vote.closes_at)
+        else None,
+        "electorate_size": vote.electorate_size,
+        "ballots_cast": ballots_cast,
+        "rules": {
+            "majority": vote.majority.value if vote.majority else None,
+            "quorum": str(vote.quorum) if vote.quorum else None,
+            "source": vote.rules_source,
+        },
+        "options": [{"id": o.id, "label": o.label} for o in vote.options],
+    }
+    if vote.status is VoteStatus.closed and vote.result is not None:
+        body["result"] = vote.result
+        if roll_call is not None:
+            body["roll_call"] = [
+                {"city": row["city"], "choice": row["choice"]} for row in roll_call
+            ]
+        if ballots is not None:
+            body["ballots"] = ballots
+    return body

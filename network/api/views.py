@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from werkzeug import Response
 
 from network.api import serializers
 from network.audit import queries as audit_queries
+from network.charter import queries as charter_queries
+from network.charter.models import CharterVersion, VersionStatus
 from network.cities import queries as city_queries
 from network.cities.models import MembershipStatus, Region
+from network.cities.rules import is_language_tag
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
 from network.common.pagination import api_page_request
 from network.db import db
+from network.verify.queries import lookup as verify_lookup
+from network.votes import queries as vote_queries
+from network.votes import services as vote_services
+from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,6 +39,16 @@ def _list(statement: Any, serialise: Any) -> Response:
         per_page=wanted.per_page,
         total=pagination.total,
     )
+
+
+def _content_language() -> str:
+    """Return the language asked for with ``?lang=`` (any code), else the interface's."""
+    from flask_babel import get_locale
+
+    wanted = (request.args.get("lang") or "").strip()
+    if wanted and not is_language_tag(wanted):
+        raise BadParameter(_("“lang” must be a language code such as en or ko."))
+    return wanted or str(get_locale())
 
 
 def _strict_enum(enum_class: type, name: str) -> Any:
@@ -70,6 +88,61 @@ def city(slug: str) -> Response | tuple[Response, int]:
     if found is None:
         return _json_error(404, _("No city has this slug."))
     return jsonify(serializers.city_detail(found, city_queries.delegates_of(found)))
+
+
+@bp.route("/charter")
+@public
+def charter() -> Response | tuple[Response, int]:
+    """Give the charter in force, its rules and articles in ``?lang=``."""
+    version = charter_queries.version_in_force()
+    if version is None:
+        return _json_error(404, _("No charter is in force yet; the founding rules apply."))
+    return jsonify(serializers.charter_version(version, _content_language()))
+
+
+@bp.route("/charter/versions")
+@public
+def charter_versions() -> Response:
+    """List the public versions of the charter, newest first."""
+    statement = (
+        sa.select(CharterVersion)
+        .where(CharterVersion.status != VersionStatus.draft)
+        .order_by(CharterVersion.number.desc())
+    )
+    return _list(statement, serializers.charter_version_summary)
+
+
+@bp.route("/votes/<int:vote_id>")
+@public
+def vote(vote_id: int) -> Response | tuple[Response, int]:
+    """Give a vote: participation while open, the result and ballots once closed."""
+    found = vote_queries.vote_with_options(vote_id)
+    if found is None:
+        return _json_error(404, _("No vote has this number."))
+    closed = found.status is VoteStatus.closed
+    return jsonify(
+        serializers.vote(
+            found,
+            title=vote_services.describe(found)[0],
+            ballots_cast=vote_queries.ballots_cast(found),
+            roll_call=vote_queries.roll_call(found)
+            if closed and found.secrecy is Secrecy.recorded
+            else None,
+            ballots=vote_queries.published_ballots(found)
+            if closed and found.secrecy is Secrecy.secret
+            else None,
+        )
+    )
+
+
+@bp.route("/verify/<code>")
+@public
+def verify(code: str) -> Response | tuple[Response, int]:
+    """Say what a receipt code belongs to."""
+    found = verify_lookup(code)
+    if found is None:
+        return _json_error(404, _("No ballot or signature has this code."))
+    return jsonify(found)
 
 
 @bp.route("/audit/head")

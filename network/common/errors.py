@@ -51,6 +51,25 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class VoteNotOpen(Conflict):
+    """The vote does not take ballots now (not yet open, closed, or past its closing time)."""
+
+    message = _l("This vote is not open for ballots.")
+
+
+class AlreadyVoted(Conflict):
+    """The city's one ballot in this vote has been cast already."""
+
+    code = "already_voted"
+    message = _l("Your city has already voted in this vote.")
+
+
+class NotInElectorate(NotAllowed):
+    """The city is not among those entitled to vote, or not in good standing now."""
+
+    message = _l("Your city is not entitled to vote in this vote.")
+
+
 class BadParameter(DomainError):
     """A query parameter has a value outside what the route accepts."""
 

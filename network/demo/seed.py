@@ -13,6 +13,7 @@ from network.auth import services as accounts
 from network.auth.models import Role, User
 from network.cities import services as cities
 from network.cities.models import City, MembershipStatus, Region
+from network.demo.charter import seed_charter
 
 DEMO_PASSWORD = "decent-work-2018"
 FORUM_DAY_ONE = date(2018, 12, 11)
@@ -244,4 +245,5 @@ def seed_demo(now: datetime) -> User:
     )
     by_slug = seed_cities(secretariat, now)
     seed_accounts(secretariat, by_slug, now)
+    seed_charter(secretariat, now)
     return secretariat

@@ -14,6 +14,8 @@ from network.common.errors import DomainError
 from network.common.http import is_safe_next
 from network.common.i18n import SESSION_KEY
 from network.db import db
+from network.votes import queries as vote_queries
+from network.votes import services as vote_services
 
 bp = Blueprint("home", __name__)
 
@@ -22,7 +24,10 @@ bp = Blueprint("home", __name__)
 @public
 def index() -> str:
     """Say what the network is, with its cities at a glance."""
-    return render_template("home/index.html", counts=city_queries.status_counts())
+    open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
+    return render_template(
+        "home/index.html", counts=city_queries.status_counts(), open_votes=open_votes
+    )
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,0 +1,1 @@
+"""The council charter: versions, articles, governance rules, adoption by vote."""

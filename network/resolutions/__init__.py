@@ -1,0 +1,1 @@
+"""The register of resolutions, numbered DWCN/RES/<year>/<n>."""

@@ -1,0 +1,1 @@
+"""The vote engine: one engine for the charter, elections and motions."""

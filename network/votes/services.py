@@ -1,0 +1,338 @@
+"""Writes of the vote engine: prepare, open, cast, close.
+
+A subject (charter version, election round, motion) registers how its votes take
+their rules and what happens when one closes, so the engine never imports them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from fractions import Fraction
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from network.audit.services import record
+from network.auth.models import Role, User
+from network.cities.models import City, MembershipStatus
+from network.common.errors import (
+    AlreadyVoted,
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotInElectorate,
+    VoteNotOpen,
+)
+from network.db import db
+from network.votes import rules, tally
+from network.votes.models import (
+    Ballot,
+    ElectorateMember,
+    Participation,
+    Secrecy,
+    Vote,
+    VoteKind,
+    VoteOption,
+    VoteStatus,
+)
+from network.votes.tally import MajorityRule
+
+
+@dataclass(frozen=True)
+class VoteRules:
+    """The rules a vote takes at opening, and where they come from."""
+
+    majority: MajorityRule
+    quorum: Fraction
+    source: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """How the engine treats the votes of one kind of subject."""
+
+    rules_for: Callable[[Vote], VoteRules]
+    on_closed: Callable[[Vote, User | None, datetime], None]
+    # The vote's title in the reader's language and the address of its subject's page.
+    describe: Callable[[Vote], tuple[str, str]]
+    lot_for: Callable[[Vote], Sequence[int]] = lambda vote: ()
+
+
+SUBJECTS: dict[str, Subject] = {}
+
+
+def register_subject(subject_type: str, subject: Subject) -> None:
+    """Declare a kind of subject (called once by the domain that owns it)."""
+    SUBJECTS[subject_type] = subject
+
+
+def describe(vote: Vote) -> tuple[str, str]:
+    """Return a vote's title in the reader's language and its subject's address."""
+    return SUBJECTS[vote.subject_type].describe(vote)
+
+
+def create_vote(
+    *,
+    subject_type: str,
+    subject_id: int,
+    title: str,
+    kind: VoteKind,
+    secrecy: Secrecy,
+    rule_key: str,
+    options: Sequence[tuple[str, int | None]] = (),
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    actor: User | None,
+    now: datetime,
+) -> Vote:
+    """Prepare a vote; it opens by hand or at ``opens_at``.
+
+    :param options: ``(label, city id)`` of each candidate, for single and ranked votes.
+    :raises InvalidInput: for times out of order or candidates that don't fit the kind.
+    """
+    if subject_type not in SUBJECTS:
+        raise ValueError(f"unknown subject type {subject_type!r}")
+    if closes_at is not None and closes_at <= (opens_at or now):
+        raise InvalidInput(_("The vote must close after it opens."), field="closes_at")
+    if opens_at is not None and opens_at < now:
+        raise InvalidInput(_("The opening time cannot be in the past."), field="opens_at")
+    if kind is VoteKind.approval and options:
+        raise InvalidInput(_("A yes / no vote has no candidates."))
+    if kind is not VoteKind.approval and len(options) < 2:
+        raise InvalidInput(_("A vote among candidates needs at least two of them."))
+    vote = Vote(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        title=title,
+        kind=kind,
+        secrecy=secrecy,
+        status=VoteStatus.pending,
+        rule_key=rule_key,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_at=now,
+        created_by_id=actor.id if actor else None,
+        options=[
+            VoteOption(position=index, label=label, city_id=city_id)
+            for index, (label, city_id) in enumerate(options, start=1)
+        ],
+    )
+    db.session.add(vote)
+    db.session.flush()
+    record(
+        "vote.created",
+        subject=("vote", vote.id),
+        actor=actor,
+        now=now,
+        data={
+            "subject": f"{subject_type}:{subject_id}",
+            "title": title,
+            "kind": kind.value,
+            "secrecy": secrecy.value,
+            "options": [label for label, _city in options],
+            "opens_at": opens_at.isoformat() if opens_at else None,
+            "closes_at": closes_at.isoformat() if closes_at else None,
+        },
+    )
+    return vote
+
+
+def open_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
+    """Open a prepared vote: fix its electorate (the members now) and its rules.
+
+    :raises Conflict: when the vote is not waiting to open, or no city could vote.
+    """
+    if vote.status is not VoteStatus.pending:
+        raise Conflict(_("Only a vote that has not opened yet can be opened."))
+    if vote.closes_at is not None and vote.closes_at <= now:
+        raise Conflict(_("This vote's closing time has passed; it cannot open."))
+    vote_rules = SUBJECTS[vote.subject_type].rules_for(vote)
+    electorate = list(
+        db.session.execute(
+            sa.select(City.id, City.slug)
+            .where(City.status == MembershipStatus.member)
+            .order_by(City.slug)
+        )
+    )
+    if not electorate:
+        raise Conflict(_("No member city is in good standing: nobody could vote."))
+    db.session.add_all(
+        ElectorateMember(vote_id=vote.id, city_id=city_id) for city_id, _slug in electorate
+    )
+    vote.majority = vote_rules.majority
+    vote.quorum_numerator = vote_rules.quorum.numerator
+    vote.quorum_denominator = vote_rules.quorum.denominator
+    vote.rules_source = vote_rules.source
+    vote.electorate_size = len(electorate)
+    vote.opened_at = now
+    vote.status = VoteStatus.open
+    db.session.flush()
+    record(
+        "vote.opened",
+        subject=("vote", vote.id),
+        actor=actor,
+        now=now,
+        data={
+            "electorate": [slug for _id, slug in electorate],
+            "majority": vote_rules.majority.value,
+            "quorum": str(vote_rules.quorum),
+            "rules_source": vote_rules.source,
+            "closes_at": vote.closes_at.isoformat() if vote.closes_at else None,
+        },
+    )
+    return vote
+
+
+def is_in_electorate(vote: Vote, city_id: int) -> bool:
+    """Tell whether a city was among the voters fixed at opening."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ElectorateMember)
+            .where(ElectorateMember.vote_id == vote.id, ElectorateMember.city_id == city_id)
+        )
+        == 1
+    )
+
+
+def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: datetime) -> Ballot:
+    """Cast a city's one ballot, final once cast.
+
+    :param choice: the ballot's content as ``rules.clean_choice`` accepts it.
+    :raises NotAllowed: when the actor is not a delegate of that city.
+    :raises VoteNotOpen: when the vote takes no ballots now.
+    :raises NotInElectorate: when the city is outside the electorate or not in good standing.
+    :raises InvalidInput: when the ballot's content does not fit the vote.
+    :raises AlreadyVoted: when the city has voted already (the database guarantees it).
+    """
+    if actor.role is not Role.delegate or actor.city_id != city.id:
+        raise NotAllowed(_("Only a delegate of the city can cast its ballot."))
+    if not rules.is_accepting_ballots(vote.status, vote.closes_at, now):
+        raise VoteNotOpen()
+    if not city.is_in_good_standing or not is_in_electorate(vote, city.id):
+        raise NotInElectorate()
+    try:
+        content = rules.clean_choice(vote.kind, choice, {option.id for option in vote.options})
+    except ValueError:
+        raise InvalidInput(_("This ballot is not valid for this vote."), field="choice") from None
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Participation(vote_id=vote.id, city_id=city.id, cast_at=now, cast_by_id=actor.id)
+            )
+    except IntegrityError:
+        raise AlreadyVoted() from None
+    recorded = vote.secrecy is Secrecy.recorded
+    ballot = Ballot(
+        receipt=rules.new_receipt(),
+        vote_id=vote.id,
+        choice=content,
+        city_id=city.id if recorded else None,
+    )
+    db.session.add(ballot)
+    db.session.flush()
+    # Public: the fact that the city voted, never how (nor its receipt).
+    record(
+        "vote.ballot_cast",
+        subject=("vote", vote.id),
+        actor=actor,
+        now=now,
+        data={"city": city.slug},
+    )
+    return ballot
+
+
+def _ballot_contents(vote: Vote) -> list[tuple[str, Any]]:
+    return list(
+        db.session.execute(
+            sa.select(Ballot.receipt, Ballot.choice)
+            .where(Ballot.vote_id == vote.id)
+            .order_by(Ballot.receipt)
+        )
+    )
+
+
+def ballots_digest(contents: Sequence[tuple[str, Any]]) -> str:
+    """Hash every ballot (receipt and content) so the published list can be checked."""
+    canonical = json.dumps(
+        [[receipt, choice] for receipt, choice in contents], separators=(",", ":"), sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def tally_vote(vote: Vote, contents: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    """Count a vote's ballots by the rules fixed at its opening."""
+    choices = [choice for _receipt, choice in contents]
+    electorate, fraction, majority = vote.electorate_size or 0, vote.quorum, vote.majority
+    assert fraction is not None and majority is not None
+    if vote.kind is VoteKind.approval:
+        yes, no, abstain = tally.count_approval_choices(choices)
+        return tally.approval(
+            yes, no, abstain, electorate=electorate, quorum_fraction=fraction, rule=majority
+        ).to_dict()
+    candidates = [option.id for option in vote.options]
+    kwargs = {"electorate": electorate, "quorum_fraction": fraction}
+    if vote.kind is VoteKind.ranked:
+        lot = SUBJECTS[vote.subject_type].lot_for(vote)
+        return tally.instant_runoff(choices, candidates, lot=lot, **kwargs).to_dict()
+    if majority is MajorityRule.absolute_runoff:
+        return tally.absolute_majority_round(choices, candidates, **kwargs).to_dict()
+    return tally.plurality(choices, candidates, **kwargs).to_dict()
+
+
+def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
+    """Close an open vote, count it, publish the result and let its subject act on it.
+
+    :raises Conflict: when the vote is not open.
+    """
+    if vote.status is not VoteStatus.open:
+        raise Conflict(_("Only an open vote can be closed."))
+    contents = _ballot_contents(vote)
+    vote.result = tally_vote(vote, contents)
+    vote.status = VoteStatus.closed
+    vote.closed_at = now
+    db.session.flush()
+    record(
+        "vote.closed",
+        subject=("vote", vote.id),
+        actor=actor,
+        now=now,
+        data={
+            "result": vote.result,
+            "ballots": len(contents),
+            "ballots_digest": ballots_digest(contents),
+        },
+    )
+    SUBJECTS[vote.subject_type].on_closed(vote, actor, now)
+    return vote
+
+
+def run_schedule(now: datetime) -> tuple[list[Vote], list[Vote]]:
+    """Open the prepared votes whose time has come and close those past their time."""
+    due_to_open = list(
+        db.session.scalars(
+            sa.select(Vote)
+            .where(Vote.status == VoteStatus.pending, Vote.opens_at <= now)
+            .order_by(Vote.id)
+        )
+    )
+    opened = [
+        open_vote(vote, actor=None, now=now)
+        for vote in due_to_open
+        if vote.closes_at is None or vote.closes_at > now
+    ]
+    due_to_close = list(
+        db.session.scalars(
+            sa.select(Vote)
+            .where(Vote.status == VoteStatus.open, Vote.closes_at <= now)
+            .order_by(Vote.id)
+        )
+    )
+    closed = [close_vote(vote, actor=None, now=now) for vote in due_to_close]
+    return opened, closed

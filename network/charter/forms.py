@@ -157,6 +157,11 @@ class PutToVoteForm(FlaskForm):
         default=Secrecy.recorded.value,
         validators=[DataRequired()],
     )
+    opens_at = DateTimeLocalField(
+        _l("Opens at (UTC)"),
+        validators=[Optional()],
+        description=_l("Leave empty to open it now."),
+    )
     closes_at = DateTimeLocalField(
         _l("Closes at (UTC)"),
         validators=[Optional()],

@@ -240,11 +240,12 @@ def put_to_vote(
     closes_at: datetime | None,
     actor: User,
     now: datetime,
+    opens_at: datetime | None = None,
 ) -> Vote:
-    """Open the member cities' vote on adopting a draft.
+    """Put a draft to the member cities' vote, opening now or at ``opens_at``.
 
     The vote takes the quorum and the majority for charter amendments from the rules
-    in force now (the founding rules before any charter).
+    in force when it opens (the founding rules before any charter).
 
     :raises Conflict: when the version is not a draft.
     :raises InvalidInput: when an article lacks its authoritative text, or there is none.
@@ -252,6 +253,13 @@ def put_to_vote(
     _require_draft(version)
     if not version.articles:
         raise InvalidInput(_("A charter needs at least one article."))
+    voting = db.session.scalar(
+        sa.select(CharterVersion.number).where(CharterVersion.status == VersionStatus.voting)
+    )
+    if voting is not None:
+        raise Conflict(
+            _("Version %(number)s is being voted on; close that vote first.", number=voting)
+        )
     missing = [a.number for a in version.articles if version.authoritative_language not in a.texts]
     if missing:
         raise InvalidInput(
@@ -267,11 +275,13 @@ def put_to_vote(
         kind=VoteKind.approval,
         secrecy=secrecy,
         rule_key=RuleKey.amendment.value,
+        opens_at=opens_at,
         closes_at=closes_at,
         actor=actor,
         now=now,
     )
-    votes.open_vote(vote, actor=actor, now=now)
+    if opens_at is None:
+        votes.open_vote(vote, actor=actor, now=now)
     version.vote_id = vote.id
     version.status = VersionStatus.voting
     db.session.flush()

@@ -18,7 +18,7 @@ from network.common.decorators import role_required
 from network.common.errors import DomainError
 from network.common.forms import EmptyForm, show_error
 from network.db import db
-from network.votes.models import Secrecy
+from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("secretariat_charter", __name__, url_prefix="/secretariat/charter")
 
@@ -189,11 +189,13 @@ def put_to_vote(number: int) -> Response | tuple[str, int]:
     version = _version_or_404(number)
     form = PutToVoteForm()
     if form.validate_on_submit():
+        opens_at = form.opens_at.data.replace(tzinfo=UTC) if form.opens_at.data else None
         closes_at = form.closes_at.data.replace(tzinfo=UTC) if form.closes_at.data else None
         try:
             vote = services.put_to_vote(
                 version,
                 secrecy=Secrecy(form.secrecy.data),
+                opens_at=opens_at,
                 closes_at=closes_at,
                 actor=current_user,
                 now=clock.now(),
@@ -203,6 +205,11 @@ def put_to_vote(number: int) -> Response | tuple[str, int]:
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("The adoption vote is open."), "success")
+            flash(
+                _("The adoption vote is open.")
+                if vote.status is VoteStatus.open
+                else _("The adoption vote will open at the time set."),
+                "success",
+            )
             return redirect(url_for("votes.show", vote_id=vote.id))
     return _draft_page(version, vote_form=form, status=422)

@@ -303,3 +303,17 @@ def test_a_draft_without_articles_cannot_be_put_to_the_vote(council, ledger):
     assert response.status_code == 422
     assert "at least one article" in response.get_data(as_text=True)
     assert ledger.count(Vote) == before
+
+
+def test_a_vote_set_to_open_later_takes_no_ballot_until_then(app, council):
+    officer = council["secretariat"]
+    number = draft_with_articles(officer)
+    start = datetime.now(UTC)
+    vote_id = put_to_vote(officer, number,
+                          opens_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+                          closes_at=(start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    assert app.test_client().get(f"/api/v1/votes/{vote_id}").get_json()["status"] == "pending"
+    assert vote(council["Seoul"], vote_id, "yes").status_code == 409
+    with time_machine.travel(start + timedelta(hours=2)):
+        assert app.test_cli_runner().invoke(args=["network", "tick"]).exit_code == 0
+        assert vote(council["Seoul"], vote_id, "yes").status_code == 302

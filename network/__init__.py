@@ -73,9 +73,11 @@ def register_blueprints(app: Flask) -> None:
     from network.auth.views import bp as auth_bp
     from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
+    from network.elections.views import bp as elections_bp
     from network.home.views import bp as home_bp
     from network.resolutions.views import bp as resolutions_bp
     from network.secretariat.charter import bp as secretariat_charter_bp
+    from network.secretariat.elections import bp as secretariat_elections_bp
     from network.secretariat.views import bp as secretariat_bp
     from network.verify.views import bp as verify_bp
     from network.votes.views import bp as votes_bp
@@ -84,12 +86,14 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         cities_bp,
         charter_bp,
+        elections_bp,
         votes_bp,
         resolutions_bp,
         verify_bp,
         auth_bp,
         secretariat_bp,
         secretariat_charter_bp,
+        secretariat_elections_bp,
         audit_bp,
         api_bp,
     ):

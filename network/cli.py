@@ -2,13 +2,34 @@
 
 from __future__ import annotations
 
-from flask.cli import AppGroup
+import click
+from flask.cli import AppGroup, with_appcontext
 
 from network.auth.cli import create_secretariat_command
+from network.common import clock
+from network.db import db
 from network.demo.cli import seed_demo_command
-from network.votes.cli import tick_command
+from network.elections.services import close_due_nominations
+from network.votes.services import run_schedule
 
-network_cli = AppGroup("network", help="Run the network: demo data, accounts.")
+network_cli = AppGroup("network", help="Run the network: demo data, accounts, schedules.")
 network_cli.add_command(seed_demo_command)
 network_cli.add_command(create_secretariat_command)
-network_cli.add_command(tick_command)
+
+
+@network_cli.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Close nominations and open and close votes whose set time has come.
+
+    Run it every minute (cron or a systemd timer); ballots are refused after a vote's
+    closing time whether or not this has run.
+    """
+    now = clock.now()
+    nominations = close_due_nominations(now)
+    opened, closed = run_schedule(now)
+    db.session.commit()
+    click.echo(
+        f"Closed nominations of {len(nominations)} election(s). "
+        f"Opened {len(opened)} vote(s), closed {len(closed)} vote(s)."
+    )

@@ -4,6 +4,7 @@ from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Invitation, User
 from network.charter.models import ArticleText, CharterArticle, CharterComment, CharterVersion
 from network.cities.models import City, CityText, MembershipChange
+from network.elections.models import Election, ElectionRound, Nomination, Term
 from network.resolutions.models import Resolution, ResolutionCounter
 from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
@@ -17,12 +18,16 @@ __all__ = [
     "CharterVersion",
     "City",
     "CityText",
+    "Election",
+    "ElectionRound",
     "ElectorateMember",
     "Invitation",
     "MembershipChange",
+    "Nomination",
     "Participation",
     "Resolution",
     "ResolutionCounter",
+    "Term",
     "User",
     "Vote",
     "VoteOption",

@@ -75,6 +75,18 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("secretariat_charter.article", "POST"): (S, 422),
     ("secretariat_charter.delete_article", "POST"): (S, 302),
     ("secretariat_charter.put_to_vote", "POST"): (S, 422),
+    ("elections.index", "GET"): (P, 200),
+    ("elections.show", "GET"): (P, 200),
+    ("elections.nominate", "POST"): ("delegate", 302),
+    ("elections.answer", "POST"): ("delegate", 302),
+    ("api.elections", "GET"): (P, 200),
+    ("api.election", "GET"): (P, 200),
+    ("secretariat_elections.new", "GET"): (S, 200),
+    ("secretariat_elections.new", "POST"): (S, 422),
+    ("secretariat_elections.close_nominations", "POST"): (S, 302),
+    ("secretariat_elections.open_ballot", "POST"): (S, 302),
+    ("secretariat_elections.draw", "POST"): (S, 302),
+    ("secretariat_elections.certify", "POST"): (S, 302),
 }
 
 
@@ -160,6 +172,21 @@ def world(app, make):
             actor=officer,
             now=now,
         )
+        from network.cities.models import City
+        from network.elections import services as elections
+        from network.elections.models import Office
+
+        election = elections.create_election(
+            office=Office.chair,
+            term_start=date(2019, 1, 1),
+            term_end=None,
+            nominations_close_at=None,
+            actor=officer,
+            now=now,
+        )
+        nominee = db.session.get(City, city.id)
+        nominator = db.session.get(type(users["delegate"]), users["delegate"].id)
+        nomination = elections.nominate(election, nominee, actor=nominator, now=now)
         db.session.commit()
         WORLD_IDS.update(
             number=str(version.number),
@@ -167,6 +194,8 @@ def world(app, make):
             vote_id=str(vote.id),
             year=str(resolution.year),
             sequence=str(resolution.sequence),
+            election_id=str(election.id),
+            nomination_id=str(nomination.id),
         )
     return city, target, users
 

@@ -9,6 +9,7 @@ from flask import url_for
 from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
+from network.elections.models import Election, ElectionStatus, Term
 from network.votes.models import Vote, VoteStatus
 
 
@@ -25,7 +26,7 @@ def city_summary(city: City) -> dict[str, Any]:
     }
 
 
-def city_detail(city: City, delegates: list[User]) -> dict[str, Any]:
+def city_detail(city: City, delegates: list[User], terms: list[Term]) -> dict[str, Any]:
     """Return a city as ``GET /api/v1/cities/<slug>`` gives it."""
     return {
         **city_summary(city),
@@ -37,7 +38,7 @@ def city_detail(city: City, delegates: list[User]) -> dict[str, Any]:
         },
         "delegates": [user.name for user in delegates],
         "declarations_signed": [],
-        "chair_terms": [],
+        "chair_terms": [term_of_office(term) for term in terms],
         "status_history": [
             {
                 "from": change.from_status.value if change.from_status else None,
@@ -124,3 +125,58 @@ def vote(
         if ballots is not None:
             body["ballots"] = ballots
     return body
+
+
+def term_of_office(term: Term) -> dict[str, Any]:
+    """Return a term of office: office, city and dates."""
+    return {
+        "office": term.office.value,
+        "city": term.city.slug,
+        "starts_on": term.starts_on.isoformat(),
+        "ends_on": term.ends_on.isoformat(),
+        "election": term.election_id,
+    }
+
+
+def election(election: Election) -> dict[str, Any]:
+    """Return an election as ``/api/v1/elections`` gives it, with every round's counts."""
+    rounds = []
+    for election_round in election.rounds:
+        vote = election_round.vote
+        labels = {
+            str(option.id): option.city.slug if option.city else option.label
+            for option in vote.options
+        }
+        counted = vote.result["rounds"] if vote.result else []
+        rounds.append(
+            {
+                "number": election_round.number,
+                "vote": vote.id,
+                "status": vote.status.value,
+                "candidates": list(labels.values()),
+                "counts": [
+                    {labels[option]: count for option, count in count["counts"].items()}
+                    for count in counted
+                ],
+                "eliminated": [
+                    [labels[option] for option in count["eliminated"]] for count in counted
+                ],
+                "outcome": vote.result["outcome"] if vote.result else None,
+            }
+        )
+    return {
+        "id": election.id,
+        "office": election.office.value,
+        "term_start": election.term_start.isoformat(),
+        "term_end": election.term_end.isoformat(),
+        "status": election.status.value,
+        "candidates": [city.slug for city in election.candidates],
+        "nominations": [
+            {"city": n.city.slug, "status": n.status.value} for n in election.nominations
+        ],
+        "rounds": rounds,
+        "ties_settled": election.settlements,
+        "winner": election.winner.slug if election.winner else None,
+        "certified": election.status is ElectionStatus.certified,
+        "url": url_for("elections.show", election_id=election.id, _external=True),
+    }

@@ -21,6 +21,7 @@ from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
 from network.common.pagination import api_page_request
 from network.db import db
+from network.elections import queries as election_queries
 from network.verify.queries import lookup as verify_lookup
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
@@ -87,7 +88,11 @@ def city(slug: str) -> Response | tuple[Response, int]:
     found = city_queries.city_by_slug(slug)
     if found is None:
         return _json_error(404, _("No city has this slug."))
-    return jsonify(serializers.city_detail(found, city_queries.delegates_of(found)))
+    return jsonify(
+        serializers.city_detail(
+            found, city_queries.delegates_of(found), election_queries.terms_of(found.id)
+        )
+    )
 
 
 @bp.route("/charter")
@@ -143,6 +148,23 @@ def verify(code: str) -> Response | tuple[Response, int]:
     if found is None:
         return _json_error(404, _("No ballot or signature has this code."))
     return jsonify(found)
+
+
+@bp.route("/elections")
+@public
+def elections() -> Response:
+    """List elections, newest term first, with their rounds and winners."""
+    return _list(election_queries.elections_statement(), serializers.election)
+
+
+@bp.route("/elections/<int:election_id>")
+@public
+def election(election_id: int) -> Response | tuple[Response, int]:
+    """Give one election with its nominations, rounds and counts."""
+    found = election_queries.election(election_id)
+    if found is None:
+        return _json_error(404, _("No election has this number."))
+    return jsonify(serializers.election(found))
 
 
 @bp.route("/audit/head")

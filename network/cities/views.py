@@ -8,10 +8,13 @@ from werkzeug import Response
 
 from network.cities import queries
 from network.cities.models import MembershipStatus, Region
+from network.common import clock
 from network.common.decorators import public
 from network.common.export import csv_text
 from network.common.pagination import page_request
 from network.db import db
+from network.elections import queries as election_queries
+from network.elections.models import Office
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 
@@ -54,6 +57,7 @@ def index() -> str:
         regions=list(Region),
         statuses=list(MembershipStatus),
         locale=str(get_locale()),
+        chair=election_queries.holder(Office.chair, clock.today()),
     )
 
 
@@ -70,6 +74,8 @@ def show(slug: str) -> str:
         "cities/show.html",
         city=city,
         delegates=queries.delegates_of(city),
+        terms=election_queries.terms_of(city.id),
+        today=clock.today(),
         profile=profile,
         profile_language=profile_language,
         locale=locale,

@@ -14,6 +14,7 @@ from network.auth.models import Role, User
 from network.cities import services as cities
 from network.cities.models import City, MembershipStatus, Region
 from network.demo.charter import seed_charter
+from network.demo.election import seed_election
 
 DEMO_PASSWORD = "decent-work-2018"
 FORUM_DAY_ONE = date(2018, 12, 11)
@@ -246,4 +247,5 @@ def seed_demo(now: datetime) -> User:
     by_slug = seed_cities(secretariat, now)
     seed_accounts(secretariat, by_slug, now)
     seed_charter(secretariat, now)
+    seed_election(secretariat, now)
     return secretariat

@@ -14,6 +14,8 @@ from network.common.errors import DomainError
 from network.common.http import is_safe_next
 from network.common.i18n import SESSION_KEY
 from network.db import db
+from network.elections import queries as election_queries
+from network.elections.models import Office
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
 
@@ -26,7 +28,10 @@ def index() -> str:
     """Say what the network is, with its cities at a glance."""
     open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
     return render_template(
-        "home/index.html", counts=city_queries.status_counts(), open_votes=open_votes
+        "home/index.html",
+        counts=city_queries.status_counts(),
+        open_votes=open_votes,
+        chair=election_queries.holder(Office.chair, clock.today()),
     )
 
 

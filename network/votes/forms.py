@@ -54,10 +54,15 @@ class RankedBallotForm(FlaskForm):
         ]
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
-        """Refuse a rank given to two candidates."""
+        """Accept ranks 1 to n (or none, for a candidate left out), each given once."""
         if not super().validate(extra_validators):
             return False
-        ranks = [rank for rank, _option in self._ranks()]
+        allowed = {str(rank) for rank in range(1, len(self.option_ids) + 1)}
+        values = [self[f"rank_{option_id}"].data for option_id in self.option_ids]
+        if any(value and value not in allowed for value in values):
+            self.form_errors.append(_l("Give each candidate a rank from the list."))
+            return False
+        ranks = [value for value in values if value]
         if len(set(ranks)) != len(ranks):
             self.form_errors.append(_l("Give each rank to one candidate only."))
             return False
@@ -86,5 +91,10 @@ def ballot_form_for(vote: Vote) -> FlaskForm:
         SelectChoice(str(n), str(n)) for n in range(1, len(vote.options) + 1)
     ]
     for option in vote.options:
-        setattr(Ranked, f"rank_{option.id}", SelectField(option.label, choices=positions))
+        # Checked in validate(): a missing rank means "not ranked", not an error.
+        setattr(
+            Ranked,
+            f"rank_{option.id}",
+            SelectField(option.label, choices=positions, validate_choice=False),
+        )
     return Ranked()

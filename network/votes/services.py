@@ -61,7 +61,6 @@ class Subject:
     on_closed: Callable[[Vote, User | None, datetime], None]
     # The vote's title in the reader's language and the address of its subject's page.
     describe: Callable[[Vote], tuple[str, str]]
-    lot_for: Callable[[Vote], Sequence[int]] = lambda vote: ()
 
 
 SUBJECTS: dict[str, Subject] = {}
@@ -104,8 +103,9 @@ def create_vote(
         raise InvalidInput(_("The opening time cannot be in the past."), field="opens_at")
     if kind is VoteKind.approval and options:
         raise InvalidInput(_("A yes / no vote has no candidates."))
-    if kind is not VoteKind.approval and len(options) < 2:
-        raise InvalidInput(_("A vote among candidates needs at least two of them."))
+    if kind is not VoteKind.approval and not options:
+        # One candidate is enough: an unopposed candidate still needs the votes.
+        raise InvalidInput(_("A vote among candidates needs at least one of them."))
     vote = Vote(
         subject_type=subject_type,
         subject_id=subject_id,
@@ -266,8 +266,13 @@ def ballots_digest(contents: Sequence[tuple[str, Any]]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def tally_vote(vote: Vote, contents: Sequence[tuple[str, Any]]) -> dict[str, Any]:
-    """Count a vote's ballots by the rules fixed at its opening."""
+def tally_vote(
+    vote: Vote, contents: Sequence[tuple[str, Any]], lot: Sequence[int] = ()
+) -> dict[str, Any]:
+    """Count a vote's ballots by the rules fixed at its opening.
+
+    :param lot: for instant-runoff, the order in which tied candidates are eliminated.
+    """
     choices = [choice for _receipt, choice in contents]
     electorate, fraction, majority = vote.electorate_size or 0, vote.quorum, vote.majority
     assert fraction is not None and majority is not None
@@ -279,11 +284,15 @@ def tally_vote(vote: Vote, contents: Sequence[tuple[str, Any]]) -> dict[str, Any
     candidates = [option.id for option in vote.options]
     kwargs = {"electorate": electorate, "quorum_fraction": fraction}
     if vote.kind is VoteKind.ranked:
-        lot = SUBJECTS[vote.subject_type].lot_for(vote)
         return tally.instant_runoff(choices, candidates, lot=lot, **kwargs).to_dict()
     if majority is MajorityRule.absolute_runoff:
         return tally.absolute_majority_round(choices, candidates, **kwargs).to_dict()
     return tally.plurality(choices, candidates, **kwargs).to_dict()
+
+
+def tally_with_lot(vote: Vote, lot: Sequence[int]) -> dict[str, Any]:
+    """Count a closed instant-runoff vote again with a draw by lot; nothing is stored."""
+    return tally_vote(vote, _ballot_contents(vote), lot)
 
 
 def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:

@@ -309,9 +309,12 @@ def test_a_vote_set_to_open_later_takes_no_ballot_until_then(app, council):
     officer = council["secretariat"]
     number = draft_with_articles(officer)
     start = datetime.now(UTC)
-    vote_id = put_to_vote(officer, number,
-                          opens_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
-                          closes_at=(start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"))
+    vote_id = put_to_vote(
+        officer,
+        number,
+        opens_at=(start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        closes_at=(start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M"),
+    )
     assert app.test_client().get(f"/api/v1/votes/{vote_id}").get_json()["status"] == "pending"
     assert vote(council["Seoul"], vote_id, "yes").status_code == 409
     with time_machine.travel(start + timedelta(hours=2)):

@@ -1,0 +1,1 @@
+"""Chair-city elections: nominations, rounds by the charter's method, certification, terms."""

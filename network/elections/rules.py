@@ -1,0 +1,79 @@
+"""Pure rules of elections: what a round's result leads to, how a draw settles a tie."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class Next(StrEnum):
+    """What an election does after a round is counted."""
+
+    certify = "certify"  # a winner: the secretariat certifies
+    runoff = "runoff"  # a new round between two candidates
+    draw = "draw"  # a tie: the secretariat draws lots
+    repeat = "repeat"  # no quorum: the ballot can be opened again
+
+
+@dataclass(frozen=True)
+class Step:
+    """The next step and the candidates it concerns (option ids of the counted round)."""
+
+    next: Next
+    winner: int | None = None
+    candidates: tuple[int, ...] = ()
+
+
+def after_round(result: dict[str, Any]) -> Step:
+    """Read a counted round (the tally's published result) into the election's next step."""
+    outcome = result["outcome"]
+    if outcome == "elected":
+        return Step(Next.certify, winner=int(result["winner"]))
+    if outcome == "runoff":
+        return Step(Next.runoff, candidates=tuple(int(o) for o in result["runoff"]))
+    if outcome == "tie":
+        return Step(Next.draw, candidates=tuple(int(o) for o in result["tied"]))
+    return Step(Next.repeat)
+
+
+def settle_by_lot(result: dict[str, Any], drawn: Sequence[int], ranked: bool) -> Step:
+    """Apply a draw by lot to a tied round (SPEC: ties are drawn by lot by the secretariat).
+
+    :param drawn: the tied candidates in the order their lots came out; the first drawn
+        is favoured (goes to the runoff, or wins).
+    :param ranked: whether the round was instant-runoff (the caller re-counts it with the
+        draw; here only the two-round method is settled).
+    :raises ValueError: when ``drawn`` is not exactly the tied candidates.
+    """
+    tied = [int(option) for option in result["tied"]]
+    if sorted(drawn) != sorted(tied) or len(set(drawn)) != len(drawn):
+        raise ValueError("the draw must name each tied candidate once")
+    if ranked:
+        raise ValueError("instant-runoff ties are settled by re-counting with the draw")
+    sure = [int(option) for option in result.get("runoff", [])]
+    places = 2 - len(sure)
+    if not sure and len(result["counts"]) <= 2:
+        return Step(Next.certify, winner=drawn[0])  # a level final round
+    return Step(Next.runoff, candidates=(*sure, *drawn[:places]))
+
+
+def irv_lot(drawn: Sequence[int]) -> tuple[int, ...]:
+    """Turn a draw (first drawn favoured) into the tally's lot (first listed eliminated)."""
+    return tuple(reversed(drawn))
+
+
+def default_term_end(start: date, years: int) -> date:
+    """Return the last day of a term of ``years`` starting on ``start``."""
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return end - timedelta(days=1)
+
+
+def is_current(starts_on: date, ends_on: date, today: date) -> bool:
+    """Tell whether a term covers ``today``."""
+    return starts_on <= today <= ends_on

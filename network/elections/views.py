@@ -1,0 +1,118 @@
+"""Public election pages; delegates nominate and answer nominations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug import Response
+from wtforms import SelectChoice
+
+from network.auth.models import Role
+from network.cities import queries as city_queries
+from network.common import clock
+from network.common.decorators import public, role_required
+from network.common.errors import DomainError
+from network.common.forms import EmptyForm
+from network.db import db
+from network.elections import queries, services
+from network.elections.forms import (
+    AnswerForm,
+    BallotOpeningForm,
+    DrawForm,
+    NominationForm,
+)
+from network.elections.models import Election, Nomination, Office
+
+bp = Blueprint("elections", __name__, url_prefix="/elections")
+
+
+def election_or_404(election_id: int) -> Election:
+    """Return an election with everything its page shows, or answer 404."""
+    found = queries.election(election_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def nomination_form() -> NominationForm:
+    """Build the nomination form with the member cities to choose from."""
+    form = NominationForm()
+    form.city.choices = [
+        SelectChoice(city.slug, city.name)
+        for city in city_queries.all_cities_for_choice()
+        if city.is_in_good_standing
+    ]
+    return form
+
+
+@bp.route("/")
+@public
+def index() -> str:
+    """List elections and every chair term, past and present."""
+    return render_template(
+        "elections/index.html",
+        elections=db.session.scalars(queries.elections_statement()),
+        terms=queries.all_terms(Office.chair),
+        holder=queries.holder(Office.chair, clock.today()),
+    )
+
+
+@bp.route("/<int:election_id>")
+@public
+def show(election_id: int) -> str:
+    """Show an election: nominations, every round with its counts, the result."""
+    election = election_or_404(election_id)
+    return render_template(
+        "elections/show.html",
+        election=election,
+        nomination_form=nomination_form(),
+        answer_form=AnswerForm(),
+        ballot_form=BallotOpeningForm(),
+        draw_form=DrawForm(),
+        button=EmptyForm(),
+    )
+
+
+@bp.route("/<int:election_id>/nominations", methods=["POST"])
+@role_required(Role.delegate)
+def nominate(election_id: int) -> Response:
+    """Nominate a member city."""
+    election = election_or_404(election_id)
+    form = nomination_form()
+    if not form.validate_on_submit():
+        flash(_("Choose a member city to nominate."), "error")
+        return redirect(url_for("elections.show", election_id=election.id))
+    city = city_queries.city_by_slug(form.city.data)
+    try:
+        services.nominate(election, city, actor=current_user, now=clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("%(city)s is nominated.", city=city.name), "success")
+    return redirect(url_for("elections.show", election_id=election.id))
+
+
+@bp.route("/<int:election_id>/nominations/<int:nomination_id>", methods=["POST"])
+@role_required(Role.delegate)
+def answer(election_id: int, nomination_id: int) -> Response:
+    """Accept or decline one's city's nomination."""
+    election = election_or_404(election_id)
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or nomination.election_id != election.id:
+        abort(404)
+    form = AnswerForm()
+    if form.validate_on_submit():
+        try:
+            services.answer_nomination(
+                nomination, form.answer.data == "accept", actor=current_user, now=clock.now()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("Your answer is recorded."), "success")
+    return redirect(url_for("elections.show", election_id=election.id))

@@ -75,6 +75,8 @@ def register_blueprints(app: Flask) -> None:
     from network.cities.views import bp as cities_bp
     from network.elections.views import bp as elections_bp
     from network.home.views import bp as home_bp
+    from network.meetings.views import bp as meetings_bp
+    from network.motions.views import bp as motions_bp
     from network.resolutions.views import bp as resolutions_bp
     from network.secretariat.charter import bp as secretariat_charter_bp
     from network.secretariat.elections import bp as secretariat_elections_bp
@@ -87,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
         cities_bp,
         charter_bp,
         elections_bp,
+        motions_bp,
+        meetings_bp,
         votes_bp,
         resolutions_bp,
         verify_bp,

@@ -10,6 +10,7 @@ from network.common import clock
 from network.db import db
 from network.demo.cli import seed_demo_command
 from network.elections.services import close_due_nominations
+from network.motions.services import lapse_due
 from network.votes.services import run_schedule
 
 network_cli = AppGroup("network", help="Run the network: demo data, accounts, schedules.")
@@ -20,16 +21,18 @@ network_cli.add_command(create_secretariat_command)
 @network_cli.command("tick")
 @with_appcontext
 def tick_command() -> None:
-    """Close nominations and open and close votes whose set time has come.
+    """Close nominations, lapse unseconded motions, open and close votes when due.
 
     Run it every minute (cron or a systemd timer); ballots are refused after a vote's
     closing time whether or not this has run.
     """
     now = clock.now()
     nominations = close_due_nominations(now)
+    lapsed = lapse_due(now)
     opened, closed = run_schedule(now)
     db.session.commit()
     click.echo(
         f"Closed nominations of {len(nominations)} election(s). "
+        f"{len(lapsed)} unseconded motion(s) lapsed. "
         f"Opened {len(opened)} vote(s), closed {len(closed)} vote(s)."
     )

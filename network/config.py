@@ -68,6 +68,8 @@ class BaseConfig:
     TRUST_PROXY_HOPS = 0
 
     DIRECTORY_PER_PAGE = 25
+    # An unseconded motion lapses after this long.
+    MOTION_SECONDING_PERIOD = timedelta(days=14)
 
     # The rules that govern until a charter is in force (SPEC "Founding rules").
     FOUNDING_RULES = {

@@ -5,10 +5,16 @@ from network.auth.models import Invitation, User
 from network.charter.models import ArticleText, CharterArticle, CharterComment, CharterVersion
 from network.cities.models import City, CityText, MembershipChange
 from network.elections.models import Election, ElectionRound, Nomination, Term
+from network.meetings.models import AgendaItem, Meeting, SessionDecision
+from network.motions.models import Motion
 from network.resolutions.models import Resolution, ResolutionCounter
 from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
 __all__ = [
+    "AgendaItem",
+    "Meeting",
+    "Motion",
+    "SessionDecision",
     "ArticleText",
     "AuditEntry",
     "AuditHead",

@@ -277,3 +277,18 @@ def as_user(app: Flask, database: sa.Connection) -> Callable[[User], FlaskClient
         return new_client
 
     return client_for
+
+
+@pytest.fixture
+def committed_app(tmp_path: Any) -> Iterator[Flask]:
+    """An app on a database of its own where requests really commit (concurrency tests)."""
+    url, drop = make_database_url(tmp_path, "dwcn_concurrency")
+    application = create_app(
+        "testing", {"DATABASE_URL": url, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 24}}
+    )
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    drop()

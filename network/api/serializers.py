@@ -10,6 +10,7 @@ from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
 from network.elections.models import Election, ElectionStatus, Term
+from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
 
 
@@ -179,4 +180,21 @@ def election(election: Election) -> dict[str, Any]:
         "winner": election.winner.slug if election.winner else None,
         "certified": election.status is ElectionStatus.certified,
         "url": url_for("elections.show", election_id=election.id, _external=True),
+    }
+
+
+def resolution(resolution: Resolution) -> dict[str, Any]:
+    """Return a resolution as an item of ``GET /api/v1/resolutions``."""
+    return {
+        "number": resolution.number,
+        "title": resolution.title,
+        "kind": resolution.kind.value,
+        "adopted_on": resolution.adopted_on.isoformat(),
+        "vote": resolution.vote_id,
+        "meeting": resolution.meeting_id,
+        "mode": resolution.mode.value.replace("-", "_"),
+        "text": resolution.text,
+        "url": url_for(
+            "resolutions.show", year=resolution.year, sequence=resolution.sequence, _external=True
+        ),
     }

@@ -22,6 +22,8 @@ from network.common.errors import json_error as _json_error
 from network.common.pagination import api_page_request
 from network.db import db
 from network.elections import queries as election_queries
+from network.resolutions import queries as resolution_queries
+from network.resolutions.models import ResolutionKind
 from network.verify.queries import lookup as verify_lookup
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
@@ -165,6 +167,21 @@ def election(election_id: int) -> Response | tuple[Response, int]:
     if found is None:
         return _json_error(404, _("No election has this number."))
     return jsonify(serializers.election(found))
+
+
+@bp.route("/resolutions")
+@public
+def resolutions() -> Response:
+    """List the register of resolutions (``?year=&kind=&q=``), newest first."""
+    year = request.args.get("year", "")
+    if year and not (year.isdigit() and len(year) == 4):
+        raise BadParameter(_("“year” must be a year such as 2018."))
+    filters = {
+        "year": int(year) if year else None,
+        "kind": _strict_enum(ResolutionKind, "kind"),
+        "q": (request.args.get("q") or "").strip()[:100] or None,
+    }
+    return _list(resolution_queries.register_statement(**filters), serializers.resolution)
 
 
 @bp.route("/audit/head")

@@ -23,7 +23,7 @@ from network.charter.rules import GovernanceRules, RuleKey
 from network.cities.rules import is_language_tag
 from network.common.errors import Conflict, InvalidInput
 from network.db import db
-from network.resolutions.models import DecisionMode, ResolutionKind
+from network.resolutions.models import DecisionMode, Resolution, ResolutionKind
 from network.resolutions.services import register_resolution
 from network.votes import services as votes
 from network.votes.models import Secrecy, Vote, VoteKind
@@ -233,22 +233,11 @@ def add_comment(
     return comment
 
 
-def put_to_vote(
-    version: CharterVersion,
-    *,
-    secrecy: Secrecy,
-    closes_at: datetime | None,
-    actor: User,
-    now: datetime,
-    opens_at: datetime | None = None,
-) -> Vote:
-    """Put a draft to the member cities' vote, opening now or at ``opens_at``.
+def check_ready_for_vote(version: CharterVersion) -> None:
+    """Check that a draft can be voted on.
 
-    The vote takes the quorum and the majority for charter amendments from the rules
-    in force when it opens (the founding rules before any charter).
-
-    :raises Conflict: when the version is not a draft.
-    :raises InvalidInput: when an article lacks its authoritative text, or there is none.
+    :raises Conflict: when it is not a draft, or another version is being voted on.
+    :raises InvalidInput: when it has no article, or an article lacks its authoritative text.
     """
     _require_draft(version)
     if not version.articles:
@@ -268,6 +257,26 @@ def put_to_vote(
                 numbers=", ".join(map(str, missing)),
             )
         )
+
+
+def put_to_vote(
+    version: CharterVersion,
+    *,
+    secrecy: Secrecy,
+    closes_at: datetime | None,
+    actor: User,
+    now: datetime,
+    opens_at: datetime | None = None,
+) -> Vote:
+    """Put a draft to the member cities' vote, opening now or at ``opens_at``.
+
+    The vote takes the quorum and the majority for charter amendments from the rules
+    in force when it opens (the founding rules before any charter).
+
+    :raises Conflict: when the version is not a draft, or another is being voted on.
+    :raises InvalidInput: when an article lacks its authoritative text, or there is none.
+    """
+    check_ready_for_vote(version)
     vote = votes.create_vote(
         subject_type=SUBJECT,
         subject_id=version.id,
@@ -282,6 +291,60 @@ def put_to_vote(
     )
     if opens_at is None:
         votes.open_vote(vote, actor=actor, now=now)
+    lock_for_vote(version, vote, actor=actor, now=now)
+    return vote
+
+
+def _rules_for(vote: Vote) -> votes.VoteRules:
+    rules, source, _version = queries.rules_in_force()
+    return votes.VoteRules(
+        majority=rules.majority_for(vote.rule_key), quorum=rules.quorum, source=source
+    )
+
+
+def adopt_version(
+    version: CharterVersion, resolution: Resolution, *, actor: User | None, now: datetime
+) -> CharterVersion:
+    """Bring a version into force from the resolution that adopts it."""
+    version.status = VersionStatus.adopted
+    version.adopted_on, version.adopted_at = resolution.adopted_on, now
+    version.resolution_id = resolution.id
+    db.session.flush()
+    record(
+        "charter.version_adopted",
+        subject=("charter", version.number),
+        actor=actor,
+        now=now,
+        data={"vote": resolution.vote_id, "resolution": resolution.number},
+    )
+    return version
+
+
+def reject_version(
+    version: CharterVersion, vote: Vote, *, actor: User | None, now: datetime
+) -> CharterVersion:
+    """Record that a version's vote did not adopt it."""
+    version.status = VersionStatus.rejected
+    db.session.flush()
+    record(
+        "charter.version_rejected",
+        subject=("charter", version.number),
+        actor=actor,
+        now=now,
+        data={"vote": vote.id, "outcome": vote.result["outcome"]},
+    )
+    return version
+
+
+def lock_for_vote(
+    version: CharterVersion, vote: Vote, *, actor: User | None, now: datetime
+) -> CharterVersion:
+    """Freeze a draft while a vote (its own, or a motion's) decides on it.
+
+    :raises Conflict: when it is not a draft, or another version is being voted on.
+    :raises InvalidInput: when it has no article, or an article lacks its authoritative text.
+    """
+    check_ready_for_vote(version)
     version.vote_id = vote.id
     version.status = VersionStatus.voting
     db.session.flush()
@@ -292,14 +355,7 @@ def put_to_vote(
         now=now,
         data={"vote": vote.id},
     )
-    return vote
-
-
-def _rules_for(vote: Vote) -> votes.VoteRules:
-    rules, source, _version = queries.rules_in_force()
-    return votes.VoteRules(
-        majority=rules.majority_for(vote.rule_key), quorum=rules.quorum, source=source
-    )
+    return version
 
 
 def _on_closed(vote: Vote, actor: User | None, now: datetime) -> None:
@@ -316,27 +372,9 @@ def _on_closed(vote: Vote, actor: User | None, now: datetime) -> None:
             actor=actor,
             now=now,
         )
-        version.status = VersionStatus.adopted
-        version.adopted_on, version.adopted_at = now.date(), now
-        version.resolution_id = resolution.id
-        db.session.flush()
-        record(
-            "charter.version_adopted",
-            subject=("charter", version.number),
-            actor=actor,
-            now=now,
-            data={"vote": vote.id, "resolution": resolution.number},
-        )
+        adopt_version(version, resolution, actor=actor, now=now)
     else:
-        version.status = VersionStatus.rejected
-        db.session.flush()
-        record(
-            "charter.version_rejected",
-            subject=("charter", version.number),
-            actor=actor,
-            now=now,
-            data={"vote": vote.id, "outcome": vote.result["outcome"]},
-        )
+        reject_version(version, vote, actor=actor, now=now)
 
 
 def _describe(vote: Vote) -> tuple[str, str]:

@@ -80,6 +80,15 @@ def all_cities_for_choice() -> list[City]:
     return list(db.session.scalars(sa.select(City).order_by(City.name)))
 
 
+def members_in_good_standing() -> list[City]:
+    """Return the member cities in good standing, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(City).where(City.status == MembershipStatus.member).order_by(City.name)
+        )
+    )
+
+
 def status_counts() -> dict[MembershipStatus, int]:
     """Count cities by membership status."""
     rows = db.session.execute(sa.select(City.status, sa.func.count()).group_by(City.status))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from babel import Locale
 from flask import Flask, request
 from flask_babel import get_locale
@@ -36,11 +38,18 @@ def url_with(**changes: object) -> str:
     return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)
 
 
+def atom_time(value: datetime | None) -> str:
+    """Format a time for Atom (RFC 3339, UTC); no time means the epoch."""
+    moment = value or datetime(1970, 1, 1, tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def init_templating(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["language_name"] = language_name
     app.jinja_env.filters["country_name"] = country_name
+    app.jinja_env.filters["atom_time"] = atom_time
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["language_name"] = language_name
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -15,6 +15,7 @@ from network.cities import services as cities
 from network.cities.models import City, MembershipStatus, Region
 from network.demo.charter import seed_charter
 from network.demo.election import seed_election
+from network.demo.meeting import seed_meeting
 
 DEMO_PASSWORD = "decent-work-2018"
 FORUM_DAY_ONE = date(2018, 12, 11)
@@ -248,4 +249,5 @@ def seed_demo(now: datetime) -> User:
     seed_accounts(secretariat, by_slug, now)
     seed_charter(secretariat, now)
     seed_election(secretariat, now)
+    seed_meeting(secretariat, now)
     return secretariat

@@ -14,6 +14,7 @@ from network.common.enums import register_labels
 from network.db import UTCDateTime, db, str_enum
 
 if TYPE_CHECKING:
+    from network.meetings.models import Meeting
     from network.votes.models import Vote
 
 
@@ -56,14 +57,17 @@ class Resolution(db.Model):
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(sa.String(32), unique=True)
     title: Mapped[str] = mapped_column(sa.String(300))
+    text: Mapped[str | None] = mapped_column(sa.Text)  # Markdown, as adopted
     kind: Mapped[ResolutionKind] = mapped_column(str_enum(ResolutionKind, "kind"), index=True)
     mode: Mapped[DecisionMode] = mapped_column(str_enum(DecisionMode, "mode"))
     adopted_on: Mapped[date] = mapped_column(index=True)
     vote_id: Mapped[int | None] = mapped_column(sa.ForeignKey("votes.id"), unique=True)
+    meeting_id: Mapped[int | None] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     vote: Mapped[Vote | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("year", "sequence"),)
 

@@ -42,10 +42,14 @@ def register_resolution(
     vote: Vote | None,
     actor: User | None,
     now: datetime,
+    text: str | None = None,
+    meeting_id: int | None = None,
 ) -> Resolution:
     """Give a decision the next register number of its year and record it.
 
     :param adopted_on: the date of the decision; its year numbers the resolution.
+    :param text: the operative text as adopted (Markdown).
+    :param meeting_id: the meeting where it was decided, for decisions taken in session.
     """
     sequence = _next_sequence(adopted_on.year)
     resolution = Resolution(
@@ -53,10 +57,12 @@ def register_resolution(
         sequence=sequence,
         number=resolution_number(adopted_on.year, sequence),
         title=title,
+        text=text,
         kind=kind,
         mode=mode,
         adopted_on=adopted_on,
         vote_id=vote.id if vote else None,
+        meeting_id=meeting_id,
         created_at=now,
         created_by_id=actor.id if actor else None,
     )
@@ -73,6 +79,8 @@ def register_resolution(
             "mode": mode.value,
             "adopted_on": adopted_on.isoformat(),
             "vote": vote.id if vote else None,
+            "meeting": meeting_id,
+            "text": text,
         },
     )
     return resolution

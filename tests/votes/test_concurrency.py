@@ -7,12 +7,10 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
-from flask_migrate import upgrade
 
-from network import create_app
 from network.db import db
 from network.votes.models import Ballot, Participation
-from tests.conftest import PASSWORD, Factory, make_database_url, on_postgres
+from tests.conftest import PASSWORD, Factory, on_postgres
 
 pytestmark = pytest.mark.skipif(
     not on_postgres(),
@@ -20,21 +18,6 @@ pytestmark = pytest.mark.skipif(
     "every writer",
 )
 THREADS = 20
-
-
-@pytest.fixture
-def committed_app(tmp_path):
-    """An app on a database of its own, where requests really commit."""
-    url, drop = make_database_url(tmp_path, "dwcn_concurrency")
-    app = create_app(
-        "testing", {"DATABASE_URL": url, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2}}
-    )
-    with app.app_context():
-        upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    drop()
 
 
 def test_twenty_simultaneous_ballots_of_one_city_leave_exactly_one(committed_app):

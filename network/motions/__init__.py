@@ -1,0 +1,1 @@
+"""Motions: proposed, seconded, put to the vote; carried ones become resolutions."""

@@ -1,0 +1,48 @@
+"""Reads of motions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from network.db import db
+from network.motions.models import Motion, MotionStatus
+
+OPEN = (MotionStatus.proposed, MotionStatus.seconded, MotionStatus.voting)
+
+
+def motion(motion_id: int) -> Motion | None:
+    """Return a motion with the people and cities around it."""
+    return db.session.scalar(
+        sa.select(Motion)
+        .where(Motion.id == motion_id)
+        .options(
+            selectinload(Motion.proposer),
+            selectinload(Motion.proposer_city),
+            selectinload(Motion.seconder_city),
+            selectinload(Motion.subject_city),
+            selectinload(Motion.resolution),
+            selectinload(Motion.charter_version),
+        )
+    )
+
+
+def motions_statement(*, open_only: bool) -> sa.Select[tuple[Motion]]:
+    """Select motions, newest first, open ones or all."""
+    statement = (
+        sa.select(Motion)
+        .options(selectinload(Motion.proposer_city))
+        .order_by(Motion.proposed_at.desc(), Motion.id.desc())
+    )
+    if open_only:
+        statement = statement.where(Motion.status.in_(OPEN))
+    return statement
+
+
+def seconded_motions() -> list[Motion]:
+    """Return the motions that can be put to a decision now."""
+    return list(
+        db.session.scalars(
+            sa.select(Motion).where(Motion.status == MotionStatus.seconded).order_by(Motion.id)
+        )
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, Map
 
 from network.config import (
     apply_environment,
@@ -17,6 +18,7 @@ from network.config import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+MAX_ID = 2**31 - 1  # PostgreSQL's INTEGER
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -66,8 +68,17 @@ def register_extensions(app: Flask) -> None:
     configure_login(app)
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` limited to the database's integer range: a larger number is a 404."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, in an explicit list."""
+    app.url_map.converters["int"] = BoundedIntConverter
     from network.api.views import bp as api_bp
     from network.audit.views import bp as audit_bp
     from network.auth.views import bp as auth_bp

@@ -9,9 +9,11 @@ from flask import url_for
 from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
+from network.common import clock
 from network.elections.models import Election, ElectionStatus, Term
 from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
+from network.votes.rules import is_accepting_ballots
 
 
 def city_summary(city: City) -> dict[str, Any]:
@@ -108,6 +110,7 @@ def vote(
         "closes_at": (vote.closed_at or vote.closes_at).isoformat()
         if (vote.closed_at or vote.closes_at)
         else None,
+        "accepting_ballots": is_accepting_ballots(vote.status, vote.closes_at, clock.now()),
         "electorate_size": vote.electorate_size,
         "ballots_cast": ballots_cast,
         "rules": {

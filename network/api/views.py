@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
 from werkzeug import Response
 
 from network.api import serializers
@@ -113,6 +114,7 @@ def charter_versions() -> Response:
     """List the public versions of the charter, newest first."""
     statement = (
         sa.select(CharterVersion)
+        .options(selectinload(CharterVersion.resolution))
         .where(CharterVersion.status != VersionStatus.draft)
         .order_by(CharterVersion.number.desc())
     )

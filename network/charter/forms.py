@@ -19,7 +19,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from network.charter.rules import CHAIR_METHODS, GovernanceRules, RuleKey
+from network.charter.rules import (
+    CHAIR_METHODS,
+    MAX_QUORUM_DENOMINATOR,
+    GovernanceRules,
+    RuleKey,
+)
 from network.cities.rules import is_language_tag
 from network.common.enums import choices, label
 from network.common.forms import NoControlCharacters, strip
@@ -78,6 +83,8 @@ class DraftForm(FlaskForm):
             value = Fraction(field.data)
         except (ValueError, ZeroDivisionError):
             raise ValidationError(_l("Write the quorum as a fraction such as 1/2.")) from None
+        if value.denominator > MAX_QUORUM_DENOMINATOR:
+            raise ValidationError(_l("Write the quorum as a fraction such as 1/2."))
         if not 0 < value <= 1:
             raise ValidationError(_l("The quorum must be more than 0 and at most 1."))
 

@@ -100,8 +100,12 @@ class CharterArticle(db.Model):
     __table_args__ = (sa.UniqueConstraint("version_id", "number"),)
 
     def text_in(self, language: str, authoritative: str) -> ArticleText | None:
-        """Return the text in ``language``, else in the authoritative language."""
-        return self.texts.get(language) or self.texts.get(authoritative)
+        """Return the text in ``language``, else the authoritative one, else any there is."""
+        return (
+            self.texts.get(language)
+            or self.texts.get(authoritative)
+            or next(iter(self.texts.values()), None)
+        )
 
 
 class ArticleText(db.Model):

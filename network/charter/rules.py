@@ -22,6 +22,7 @@ class RuleKey(StrEnum):
     chair_election = "chair_election"
 
 
+MAX_QUORUM_DENOMINATOR = 100
 CHAIR_METHODS = frozenset({MajorityRule.absolute_runoff, MajorityRule.instant_runoff})
 
 
@@ -71,8 +72,8 @@ class GovernanceRules:
             term = int(data["chair_term_years"])
         except (KeyError, ValueError, ZeroDivisionError) as error:
             raise ValueError(f"bad governance rules: {error}") from None
-        if not 0 < quorum <= 1:
-            raise ValueError("the quorum must be a fraction of the electorate in (0, 1]")
+        if not 0 < quorum <= 1 or quorum.denominator > MAX_QUORUM_DENOMINATOR:
+            raise ValueError("the quorum must be a simple fraction of the electorate in (0, 1]")
         for key, rule in majorities.items():
             allowed = CHAIR_METHODS if key is RuleKey.chair_election else APPROVAL_RULES
             if rule not in allowed:

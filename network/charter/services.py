@@ -242,6 +242,16 @@ def check_ready_for_vote(version: CharterVersion) -> None:
     _require_draft(version)
     if not version.articles:
         raise InvalidInput(_("A charter needs at least one article."))
+    _rules, _source, in_force = queries.rules_in_force()
+    if in_force is not None and version.based_on_id != in_force.id:
+        # Adopting it would silently undo the changes of the version now in force.
+        raise Conflict(
+            _(
+                "This draft was not made from version %(number)s, which is now in force: start "
+                "a new draft from it.",
+                number=in_force.number,
+            )
+        )
     voting = db.session.scalar(
         sa.select(CharterVersion.number).where(CharterVersion.status == VersionStatus.voting)
     )

@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug import Response
 from wtforms import SelectChoice
 
+from network import MAX_ID
 from network.charter import queries, services
 from network.charter.forms import CommentForm
 from network.charter.models import CharterVersion
@@ -119,6 +120,8 @@ def diff() -> str | tuple[str, int]:
         old_number, new_number = int(request.args["from"]), int(request.args["to"])
     except (KeyError, ValueError):
         abort(400)
+    if not (0 < old_number <= MAX_ID and 0 < new_number <= MAX_ID):
+        abort(404)
     old, new = _readable_version(old_number), _readable_version(new_number)
     changes = diff_articles(queries.articles_in(old, locale), queries.articles_in(new, locale))
     return render_template("charter/diff.html", old=old, new=new, changes=changes)

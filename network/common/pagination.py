@@ -11,6 +11,7 @@ from network.common.errors import BadParameter
 
 API_DEFAULT_PER_PAGE = 50
 API_MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # beyond any real list; keeps OFFSET within the database's range
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ def _positive_int(raw: str | None, default: int) -> int | None:
         return default
     if not raw.isascii() or not raw.isdigit():
         return None
-    value = int(raw)
-    return value if value >= 1 else None
+    value = int(raw) if len(raw) <= 7 else 0
+    return value if 1 <= value <= MAX_PAGE else None
 
 
 def api_page_request(args: Mapping[str, str]) -> PageRequest:
@@ -37,7 +38,7 @@ def api_page_request(args: Mapping[str, str]) -> PageRequest:
     """
     page = _positive_int(args.get("page"), 1)
     if page is None:
-        raise BadParameter(_l("“page” must be a whole number from 1."))
+        raise BadParameter(_l("“page” must be a whole number from 1 to 1000000."))
     per_page = _positive_int(args.get("per_page"), API_DEFAULT_PER_PAGE)
     if per_page is None or per_page > API_MAX_PER_PAGE:
         raise BadParameter(_l("“per_page” must be a whole number from 1 to 200."))

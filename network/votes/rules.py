@@ -12,7 +12,6 @@ from network.votes.models import Choice, VoteKind, VoteStatus
 
 # Crockford's base32: no I, L, O or U, so a code read aloud or copied by hand survives.
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-RECEIPT_GROUPS = 4
 RECEIPT_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}(?:-[0-9A-HJKMNP-TV-Z]{4}){3}$")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from network.audit.services import record
 from network.auth.models import Role, User
@@ -24,6 +25,7 @@ from network.cities.models import City, MembershipStatus
 from network.common.errors import (
     AlreadyVoted,
     Conflict,
+    DomainError,
     InvalidInput,
     NotAllowed,
     NotInElectorate,
@@ -64,6 +66,7 @@ class Subject:
 
 
 SUBJECTS: dict[str, Subject] = {}
+logger = logging.getLogger(__name__)
 
 
 def register_subject(subject_type: str, subject: Subject) -> None:
@@ -143,14 +146,31 @@ def create_vote(
     return vote
 
 
-def open_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
+def _lock(vote: Vote, *, shared: bool) -> Vote:
+    """Lock the vote's row (shared to cast, exclusive to open or close) and re-read it.
+
+    Casting holds a shared lock, so a close waits for ballots being cast, and a ballot
+    that arrives during a close sees the vote closed (SQLite serialises writers anyway).
+    """
+    return db.session.execute(
+        sa.select(Vote)
+        .where(Vote.id == vote.id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def open_vote(vote: Vote, *, actor: User | None, now: datetime, late: bool = False) -> Vote:
     """Open a prepared vote: fix its electorate (the members now) and its rules.
 
+    :param late: let the schedule open a vote whose closing time has passed meanwhile,
+        so that it can be closed (with no ballot) and its subject learn the outcome.
     :raises Conflict: when the vote is not waiting to open, or no city could vote.
     """
+    vote = _lock(vote, shared=False)
     if vote.status is not VoteStatus.pending:
         raise Conflict(_("Only a vote that has not opened yet can be opened."))
-    if vote.closes_at is not None and vote.closes_at <= now:
+    if not late and vote.closes_at is not None and vote.closes_at <= now:
         raise Conflict(_("This vote's closing time has passed; it cannot open."))
     vote_rules = SUBJECTS[vote.subject_type].rules_for(vote)
     electorate = list(
@@ -213,6 +233,7 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
     """
     if actor.role is not Role.delegate or actor.city_id != city.id:
         raise NotAllowed(_("Only a delegate of the city can cast its ballot."))
+    vote = _lock(vote, shared=True)
     if not rules.is_accepting_ballots(vote.status, vote.closes_at, now):
         raise VoteNotOpen()
     if not city.is_in_good_standing or not is_in_electorate(vote, city.id):
@@ -295,14 +316,33 @@ def tally_with_lot(vote: Vote, lot: Sequence[int]) -> dict[str, Any]:
     return tally_vote(vote, _ballot_contents(vote), lot)
 
 
+def _reorder_secret_ballots(vote: Vote, contents: Sequence[tuple[str, Any]]) -> None:
+    """Rewrite a secret vote's ballots in receipt order, all in the closing transaction.
+
+    While a vote is open, a ballot's row is written in the same transaction as its
+    city's participation, which someone reading the database files could pair up
+    (transaction ids, physical order). Rewritten at the close, the stored ballots keep
+    only the order of their random receipts.
+    """
+    db.session.execute(sa.delete(Ballot).where(Ballot.vote_id == vote.id))
+    db.session.add_all(
+        Ballot(receipt=receipt, vote_id=vote.id, choice=choice, city_id=None)
+        for receipt, choice in contents
+    )
+    db.session.flush()
+
+
 def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
     """Close an open vote, count it, publish the result and let its subject act on it.
 
     :raises Conflict: when the vote is not open.
     """
+    vote = _lock(vote, shared=False)
     if vote.status is not VoteStatus.open:
         raise Conflict(_("Only an open vote can be closed."))
     contents = _ballot_contents(vote)
+    if vote.secrecy is Secrecy.secret:
+        _reorder_secret_ballots(vote, contents)
     vote.result = tally_vote(vote, contents)
     vote.status = VoteStatus.closed
     vote.closed_at = now
@@ -323,25 +363,40 @@ def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
 
 
 def run_schedule(now: datetime) -> tuple[list[Vote], list[Vote]]:
-    """Open the prepared votes whose time has come and close those past their time."""
-    due_to_open = list(
-        db.session.scalars(
-            sa.select(Vote)
-            .where(Vote.status == VoteStatus.pending, Vote.opens_at <= now)
-            .order_by(Vote.id)
-        )
-    )
-    opened = [
-        open_vote(vote, actor=None, now=now)
-        for vote in due_to_open
-        if vote.closes_at is None or vote.closes_at > now
-    ]
-    due_to_close = list(
-        db.session.scalars(
-            sa.select(Vote)
-            .where(Vote.status == VoteStatus.open, Vote.closes_at <= now)
-            .order_by(Vote.id)
-        )
-    )
-    closed = [close_vote(vote, actor=None, now=now) for vote in due_to_close]
+    """Open the prepared votes whose time has come and close those past their time.
+
+    A prepared vote whose closing time passed before anyone opened it is opened late and
+    closed at once, so its subject learns that nobody voted. Each vote is handled in a
+    savepoint: one that fails is logged and left for the next run, not the others.
+    """
+    opened: list[Vote] = []
+    closed: list[Vote] = []
+    due_to_open = db.session.scalars(
+        sa.select(Vote.id)
+        .where(Vote.status == VoteStatus.pending, Vote.opens_at <= now)
+        .order_by(Vote.id)
+    ).all()
+    for vote_id in due_to_open:
+        vote = db.session.get(Vote, vote_id)
+        if _in_savepoint(lambda v=vote: open_vote(v, actor=None, now=now, late=True)):
+            opened.append(vote)
+    due_to_close = db.session.scalars(
+        sa.select(Vote.id)
+        .where(Vote.status == VoteStatus.open, Vote.closes_at <= now)
+        .order_by(Vote.id)
+    ).all()
+    for vote_id in due_to_close:
+        vote = db.session.get(Vote, vote_id)
+        if _in_savepoint(lambda v=vote: close_vote(v, actor=None, now=now)):
+            closed.append(vote)
     return opened, closed
+
+
+def _in_savepoint(action: Callable[[], object]) -> bool:
+    try:
+        with db.session.begin_nested():
+            action()
+    except (DomainError, SQLAlchemyError):
+        logger.exception("scheduled vote change failed; it will be retried")
+        return False
+    return True

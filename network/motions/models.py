@@ -57,7 +57,7 @@ register_labels(
         MotionStatus.voting: _l("Being voted on"),
         MotionStatus.carried: _l("Carried"),
         MotionStatus.defeated: _l("Defeated"),
-        MotionStatus.withdrawn: _l("Withdrawn"),
+        MotionStatus.withdrawn: _l("Withdrawn by its proposer"),
         MotionStatus.lapsed: _l("Lapsed"),
     }
 )

@@ -181,7 +181,7 @@ def test_only_the_proposer_withdraws_and_only_before_the_vote(app, council):
     council["Hamburg"].post(f"/motions/{motion_id}/withdraw")
     assert "Awaiting a second" in motion(app, motion_id)
     council["Seoul"].post(f"/motions/{motion_id}/withdraw")
-    assert "Withdrawn" in motion(app, motion_id)
+    assert "Withdrawn by its proposer" in motion(app, motion_id)
     second = propose(council["Seoul"])
     council["Hamburg"].post(f"/motions/{second}/second")
     council["secretariat"].post(f"/motions/{second}/vote", data={"secrecy": "recorded"})

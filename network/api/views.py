@@ -20,6 +20,7 @@ from network.cities.rules import is_language_tag
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
+from network.common.http import small_int
 from network.common.pagination import api_page_request
 from network.db import db
 from network.elections import queries as election_queries
@@ -176,7 +177,7 @@ def election(election_id: int) -> Response | tuple[Response, int]:
 def resolutions() -> Response:
     """List the register of resolutions (``?year=&kind=&q=``), newest first."""
     year = request.args.get("year", "")
-    if year and not (year.isdigit() and len(year) == 4):
+    if year and not (small_int(year, digits=4) is not None and len(year) == 4):
         raise BadParameter(_("“year” must be a year such as 2018."))
     filters = {
         "year": int(year) if year else None,

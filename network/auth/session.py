@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
 from network.auth.models import User
+from network.common.http import small_int
 from network.db import db
 from network.extensions import login_manager
 
@@ -27,10 +28,11 @@ def load_user(token: str) -> User | None:
     which ends that session.
     """
     user_id, _, version = token.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_number, version_number = small_int(user_id), small_int(version)
+    if user_number is None or version_number is None:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    user = db.session.get(User, user_number)
+    if user is None or not user.is_active or user.session_version != version_number:
         return None
     return user
 

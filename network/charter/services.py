@@ -346,6 +346,22 @@ def reject_version(
     return version
 
 
+def release_version(
+    version: CharterVersion, vote: Vote, *, actor: User | None, now: datetime
+) -> CharterVersion:
+    """Return a version to draft after a motion's vote on it failed for want of quorum."""
+    version.status, version.vote_id = VersionStatus.draft, None
+    db.session.flush()
+    record(
+        "charter.vote_without_quorum",
+        subject=("charter", version.number),
+        actor=actor,
+        now=now,
+        data={"vote": vote.id},
+    )
+    return version
+
+
 def lock_for_vote(
     version: CharterVersion, vote: Vote, *, actor: User | None, now: datetime
 ) -> CharterVersion:

@@ -20,3 +20,13 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def small_int(raw: str | None, digits: int = 9) -> int | None:
+    """Read a non-negative whole number of ASCII digits (at most ``digits``), else None.
+
+    ``str.isdigit`` also accepts superscripts and other digits ``int`` refuses.
+    """
+    if raw and len(raw) <= digits and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return None

@@ -36,12 +36,29 @@ SUBJECT = "election_round"
 
 
 def _require(election: Election, *statuses: ElectionStatus) -> None:
+    """Lock the election's row (so a double submission waits, then is refused) and check it."""
+    db.session.execute(sa.select(Election.id).where(Election.id == election.id).with_for_update())
+    db.session.refresh(election)
     if election.status not in statuses:
         raise Conflict(
             _(
                 "The election is not at that stage (it is: %(status)s).",
                 status=label(election.status),
             )
+        )
+
+
+def _check_no_overlap(office: Office, start: date, end: date) -> None:
+    """Refuse a term that overlaps a term already certified in the same office."""
+    clash = db.session.scalar(
+        sa.select(Term.id)
+        .where(Term.office == office, Term.starts_on <= end, Term.ends_on >= start)
+        .limit(1)
+    )
+    if clash is not None:
+        raise InvalidInput(
+            _("This term overlaps a term already certified in the same office."),
+            field="term_start",
         )
 
 
@@ -65,6 +82,7 @@ def create_election(
         raise InvalidInput(_("The term must end after it starts."), field="term_end")
     if nominations_close_at is not None and nominations_close_at <= now:
         raise InvalidInput(_("Nominations cannot close in the past."), field="nominations_close_at")
+    _check_no_overlap(office, term_start, term_end)
     election = Election(
         office=office,
         term_start=term_start,
@@ -229,7 +247,12 @@ def open_ballot(
     :raises InvalidInput: when no candidate has accepted a nomination.
     """
     _require(election, ElectionStatus.ready)
-    candidates = election.candidates
+    if election.rounds:
+        # A round without quorum is held again, between the same candidates.
+        candidates = [option.city for option in election.rounds[-1].vote.options]
+    else:
+        candidates = election.candidates
+    candidates = [city for city in candidates if city.is_in_good_standing]
     if not candidates:
         raise InvalidInput(_("No city has accepted a nomination: there is nobody to vote for."))
     vote = _new_round(
@@ -305,7 +328,10 @@ def settle_tie(
     except KeyError:
         raise InvalidInput(_("The draw must name each tied city once."), field="drawn") from None
     ranked = vote.kind is VoteKind.ranked
-    tied = sorted(int(option) for option in vote.result["tied"])
+    earlier = [s for s in election.settlements if s["vote"] == vote.id]
+    # An instant-runoff re-count can meet a new tie: the next draw settles that one.
+    current = earlier[-1]["result"] if ranked and earlier else vote.result
+    tied = sorted(int(option) for option in current["tied"])
     if sorted(drawn_options) != tied or len(set(drawn_options)) != len(drawn_options):
         raise InvalidInput(_("The draw must name each tied city once."), field="drawn")
     settlement = {
@@ -315,9 +341,13 @@ def settle_tie(
         "note": note.strip(),
     }
     if ranked:
-        recount = votes.tally_with_lot(vote, rules.irv_lot(drawn_options))
-        settlement["result"] = recount
+        lot = [*(earlier[-1]["lot"] if earlier else []), *rules.irv_lot(drawn_options)]
+        recount = votes.tally_with_lot(vote, lot)
+        settlement["lot"], settlement["result"] = lot, recount
         step = rules.after_round(recount)
+        if step.next is rules.Next.draw and sorted(step.candidates) == tied:
+            # The count cannot tell them apart (no ballot counts for any): the draw decides.
+            step = rules.Step(rules.Next.certify, winner=drawn_options[0])
     else:
         step = rules.settle_by_lot(vote.result, drawn_options, ranked=False)
     election.settlements = [*election.settlements, settlement]
@@ -338,7 +368,10 @@ def certify(election: Election, *, actor: User, now: datetime) -> Term:
     :raises Conflict: when there is no result to certify.
     """
     _require(election, ElectionStatus.to_certify)
-    assert election.winner_city_id is not None
+    assert election.winner is not None
+    if not election.winner.is_in_good_standing:
+        raise Conflict(_("The winning city is no longer a member in good standing."))
+    _check_no_overlap(election.office, election.term_start, election.term_end)
     term = Term(
         office=election.office,
         city_id=election.winner_city_id,

@@ -51,6 +51,10 @@ def add_agenda_item(
 
     :raises InvalidInput: for a motion item without a motion, or a motion on another item.
     """
+    if motion is not None and motion.status not in (MotionStatus.proposed, MotionStatus.seconded):
+        raise InvalidInput(
+            _("Only a motion still to be decided can go on the agenda."), field="motion"
+        )
     if (kind is AgendaKind.motion) != (motion is not None):
         raise InvalidInput(_("A motion item names a motion; other items do not."), field="motion")
     position = len(meeting.items) + 1
@@ -101,8 +105,15 @@ def record_decision(
     :raises Conflict: for a motion that is not seconded.
     :raises InvalidInput: for an unknown city or choice, a missing title, or an empty roll call.
     """
+    if meeting.held_on > now.date():
+        raise InvalidInput(
+            _("Decisions can be recorded only for a meeting that has taken place."),
+            field="method",
+        )
     if motion is not None and motion.status is not MotionStatus.seconded:
         raise Conflict(_("Only a seconded motion can be decided."))
+    if motion is not None:
+        motion_services.check_decidable(motion)
     title = (motion.title if motion else title).strip()
     text = (motion.text if motion else text).strip()
     if not title or not text:

@@ -15,6 +15,7 @@ from network.common import clock
 from network.common.decorators import public, role_required
 from network.common.errors import DomainError, InvalidInput
 from network.common.forms import show_error
+from network.common.http import small_int
 from network.common.markdown import render
 from network.db import db
 from network.meetings import queries, services
@@ -117,11 +118,8 @@ def add_item(meeting_id: int) -> Response | tuple[str, int]:
     form = AgendaItemForm()
     form.motion.choices = _motion_choices()
     if form.validate_on_submit():
-        motion = (
-            db.session.get(Motion, int(form.motion.data))
-            if (form.motion.data or "").isdigit()
-            else None
-        )
+        motion_id = small_int(form.motion.data)
+        motion = db.session.get(Motion, motion_id) if motion_id is not None else None
         try:
             services.add_agenda_item(
                 meeting,
@@ -149,11 +147,8 @@ def record_decision(meeting_id: int) -> Response | tuple[str, int]:
     members = city_queries.members_in_good_standing()
     form = _decision_form(members)
     if form.validate_on_submit():
-        motion = (
-            db.session.get(Motion, int(form.motion.data))
-            if (form.motion.data or "").isdigit()
-            else None
-        )
+        motion_id = small_int(form.motion.data)
+        motion = db.session.get(Motion, motion_id) if motion_id is not None else None
         roll_call = {
             city.slug: form[f"city_{city.slug}"].data
             for city in members

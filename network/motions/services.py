@@ -15,6 +15,7 @@ from network.charter import services as charter_services
 from network.charter.models import CharterVersion
 from network.charter.queries import rules_in_force
 from network.charter.rules import RuleKey
+from network.cities import rules as city_rules
 from network.cities import services as city_services
 from network.cities.models import City, MembershipStatus
 from network.common.enums import label
@@ -38,6 +39,10 @@ RULE_FOR = {
     MotionKind.charter_amendment: RuleKey.amendment,
     MotionKind.admission: RuleKey.admission,
     MotionKind.suspension: RuleKey.suspension,
+}
+EFFECT = {
+    MotionKind.admission: MembershipStatus.member,
+    MotionKind.suspension: MembershipStatus.suspended,
 }
 RESOLUTION_KIND = {
     MotionKind.ordinary: ResolutionKind.ordinary,
@@ -182,6 +187,17 @@ def lapse_due(now: datetime) -> list[Motion]:
     return due
 
 
+def check_decidable(motion: Motion) -> None:
+    """Check that what a motion is about can still be decided (before a vote or a record).
+
+    :raises InvalidInput: when its city or charter draft no longer fits its kind.
+    :raises Conflict: when its charter draft cannot be adopted (see the charter's checks).
+    """
+    _check_subject(motion.kind, motion.subject_city, motion.charter_version)
+    if motion.charter_version is not None:
+        charter_services.check_ready_for_vote(motion.charter_version)
+
+
 def put_to_vote(
     motion: Motion, *, secrecy: Secrecy, closes_at: datetime | None, actor: User, now: datetime
 ) -> Vote:
@@ -191,7 +207,16 @@ def put_to_vote(
     """
     if motion.status is not MotionStatus.seconded:
         raise Conflict(_("Only a seconded motion can be put to the vote."))
-    _check_subject(motion.kind, motion.subject_city, motion.charter_version)
+    check_decidable(motion)
+    same_subject = []
+    if motion.subject_city_id is not None:
+        same_subject.append(Motion.subject_city_id == motion.subject_city_id)
+    if motion.charter_version_id is not None:
+        same_subject.append(Motion.charter_version_id == motion.charter_version_id)
+    if same_subject and db.session.scalar(
+        sa.select(Motion.id).where(Motion.status == MotionStatus.voting, sa.or_(*same_subject))
+    ):
+        raise Conflict(_("Another motion on the same subject is being voted on."))
     vote = votes.create_vote(
         subject_type=SUBJECT,
         subject_id=motion.id,
@@ -219,8 +244,19 @@ def put_to_vote(
 
 
 def _take_effect(motion: Motion, resolution_number: str, actor: User | None, now: datetime) -> None:
-    """Carry out what a carried motion decided."""
+    """Carry out what a carried motion decided (when the city's status still allows it)."""
     reason = f"Resolution {resolution_number}"
+    target = EFFECT.get(motion.kind)
+    if target is not None and not city_rules.can_change_status(motion.subject_city.status, target):
+        # Decided meanwhile by another route: the resolution stands, the effect is moot.
+        record(
+            "motion.effect_moot",
+            subject=("motion", motion.id),
+            actor=actor,
+            now=now,
+            data={"city": motion.subject_city.slug, "status": motion.subject_city.status.value},
+        )
+        return
     if motion.kind is MotionKind.admission:
         city_services.change_status(
             motion.subject_city,
@@ -322,6 +358,20 @@ def decide_in_session(
 def _on_closed(vote: Vote, actor: User | None, now: datetime) -> None:
     motion = db.session.get(Motion, vote.subject_id)
     assert motion is not None
+    if vote.outcome is Outcome.no_quorum:
+        # Not decided: the motion waits, seconded, to be put to the vote again.
+        motion.status, motion.vote_id = MotionStatus.seconded, None
+        if motion.charter_version is not None:
+            charter_services.release_version(motion.charter_version, vote, actor=actor, now=now)
+        db.session.flush()
+        record(
+            "motion.no_quorum",
+            subject=("motion", motion.id),
+            actor=actor,
+            now=now,
+            data={"vote": vote.id},
+        )
+        return
     _conclude(
         motion,
         vote.outcome is Outcome.carried,

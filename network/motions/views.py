@@ -17,6 +17,7 @@ from network.common import clock
 from network.common.decorators import login_required, public, role_required
 from network.common.errors import DomainError
 from network.common.forms import EmptyForm, show_error
+from network.common.http import small_int
 from network.common.markdown import render
 from network.common.pagination import page_request
 from network.db import db
@@ -85,11 +86,8 @@ def new() -> Response | tuple[str, int] | str:
     form = _motion_form()
     if form.validate_on_submit():
         city = city_queries.city_by_slug(form.city.data) if form.city.data else None
-        version = (
-            charter_queries.version_by_number(int(form.charter_version.data))
-            if form.charter_version.data.isdigit()
-            else None
-        )
+        number = small_int(form.charter_version.data)
+        version = charter_queries.version_by_number(number) if number is not None else None
         try:
             motion = services.propose(
                 title=form.title.data,

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug import Response
 
 from network.common.decorators import public
+from network.common.http import small_int
 from network.common.markdown import render
 from network.common.pagination import page_request
 from network.db import db
@@ -21,7 +22,7 @@ def register_filters(args) -> dict:  # noqa: ANN001
     year = args.get("year", "")
     kind = args.get("kind", "")
     return {
-        "year": int(year) if year.isdigit() and len(year) == 4 else None,
+        "year": small_int(year, digits=4) if len(year) == 4 else None,
         "kind": ResolutionKind(kind) if kind in set(ResolutionKind) else None,
         "q": (args.get("q") or "").strip()[:100] or None,
     }

@@ -84,12 +84,14 @@ def register_blueprints(app: Flask) -> None:
     from network.auth.views import bp as auth_bp
     from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
+    from network.declarations.views import bp as declarations_bp
     from network.elections.views import bp as elections_bp
     from network.home.views import bp as home_bp
     from network.meetings.views import bp as meetings_bp
     from network.motions.views import bp as motions_bp
     from network.resolutions.views import bp as resolutions_bp
     from network.secretariat.charter import bp as secretariat_charter_bp
+    from network.secretariat.declarations import bp as secretariat_declarations_bp
     from network.secretariat.elections import bp as secretariat_elections_bp
     from network.secretariat.views import bp as secretariat_bp
     from network.verify.views import bp as verify_bp
@@ -102,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
         elections_bp,
         motions_bp,
         meetings_bp,
+        declarations_bp,
         votes_bp,
         resolutions_bp,
         verify_bp,
@@ -109,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
         secretariat_bp,
         secretariat_charter_bp,
         secretariat_elections_bp,
+        secretariat_declarations_bp,
         audit_bp,
         api_bp,
     ):

@@ -4,6 +4,7 @@ from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Invitation, User
 from network.charter.models import ArticleText, CharterArticle, CharterComment, CharterVersion
 from network.cities.models import City, CityText, MembershipChange
+from network.declarations.models import Declaration, DeclarationText, Signature
 from network.elections.models import Election, ElectionRound, Nomination, Term
 from network.meetings.models import AgendaItem, Meeting, SessionDecision
 from network.motions.models import Motion
@@ -23,6 +24,9 @@ __all__ = [
     "CharterComment",
     "CharterVersion",
     "City",
+    "Declaration",
+    "DeclarationText",
+    "Signature",
     "CityText",
     "Election",
     "ElectionRound",

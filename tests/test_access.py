@@ -103,6 +103,23 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("resolutions.index", "GET"): (P, 200),
     ("resolutions.feed", "GET"): (P, 200),
     ("api.resolutions", "GET"): (P, 200),
+    ("declarations.index", "GET"): (P, 200),
+    ("declarations.show", "GET"): (P, 200),
+    ("declarations.signatures_csv", "GET"): (P, 200),
+    ("declarations.signatures_json", "GET"): (P, 200),
+    ("declarations.feed", "GET"): (P, 200),
+    ("declarations.sign", "GET"): ("delegate", 200),
+    ("declarations.sign", "POST"): ("delegate", 422),
+    ("api.declarations", "GET"): (P, 200),
+    ("api.declaration", "GET"): (P, 200),
+    ("api.declaration_signatures", "GET"): (P, 200),
+    ("secretariat_declarations.index", "GET"): (S, 200),
+    ("secretariat_declarations.edit", "GET"): (S, 200),
+    ("secretariat_declarations.edit", "POST"): (S, 422),
+    ("secretariat_declarations.open_for_signature", "POST"): (S, 302),
+    ("secretariat_declarations.close", "POST"): (S, 302),
+    ("secretariat_declarations.in_person", "POST"): (S, 422),
+    ("secretariat_declarations.withdraw", "POST"): (S, 302),
 }
 
 
@@ -136,9 +153,12 @@ def test_every_view_declares_its_access(app):
 
 
 WORLD_IDS: dict[str, str] = {}
+WORLD_SLUGS: dict[str, str] = {}
 
 
 def _url(rule: str, slug: str, user_id: int) -> str:
+    if rule.startswith(("/declarations/", "/api/v1/declarations/", "/secretariat/declarations/")):
+        slug = WORLD_SLUGS["<slug>"]
     url = (
         rule.replace("<slug>", slug)
         .replace("<int:user_id>", str(user_id))
@@ -225,7 +245,29 @@ def world(app, make):
             actor=officer,
             now=now,
         )
+        from network.declarations import services as declarations
+
+        declaration = declarations.save_declaration(
+            None,
+            slug="joint-agreement",
+            authoritative_language="en",
+            actor=officer,
+            now=now,
+            texts=[declarations.TextEntry("en", "Joint agreement", "We agree.", ["To agree."])],
+        )
+        declarations.open_for_signature(declaration, actor=officer, now=now)
+        signature = declarations.record_in_person(
+            declaration,
+            db.session.get(City, city.id),
+            name="Mayor",
+            title="Mayor of Hamburg",
+            signed_on=date(2018, 12, 12),
+            actor=officer,
+            now=now,
+        )
         db.session.commit()
+        WORLD_SLUGS["<slug>"] = "joint-agreement"
+        WORLD_IDS.update(signature_id=str(signature.id))
         WORLD_IDS.update(
             number=str(version.number),
             article="1",

@@ -10,6 +10,7 @@ from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
 from network.common import clock
+from network.declarations.models import Declaration, Signature
 from network.elections.models import Election, ElectionStatus, Term
 from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
@@ -29,7 +30,9 @@ def city_summary(city: City) -> dict[str, Any]:
     }
 
 
-def city_detail(city: City, delegates: list[User], terms: list[Term]) -> dict[str, Any]:
+def city_detail(
+    city: City, delegates: list[User], terms: list[Term], signed: list[Declaration]
+) -> dict[str, Any]:
     """Return a city as ``GET /api/v1/cities/<slug>`` gives it."""
     return {
         **city_summary(city),
@@ -40,7 +43,7 @@ def city_detail(city: City, delegates: list[User], terms: list[Term]) -> dict[st
             lang: text.profile for lang, text in sorted(city.texts.items()) if text.profile
         },
         "delegates": [user.name for user in delegates],
-        "declarations_signed": [],
+        "declarations_signed": [declaration.slug for declaration in signed],
         "chair_terms": [term_of_office(term) for term in terms],
         "status_history": [
             {
@@ -200,4 +203,44 @@ def resolution(resolution: Resolution) -> dict[str, Any]:
         "url": url_for(
             "resolutions.show", year=resolution.year, sequence=resolution.sequence, _external=True
         ),
+    }
+
+
+def declaration(declaration: Declaration, language: str, signature_count: int) -> dict[str, Any]:
+    """Return a declaration with its text in ``language`` (else the authoritative one)."""
+    text = declaration.text_in(language)
+    return {
+        "slug": declaration.slug,
+        "title": text.title if text else None,
+        "status": declaration.status.value,
+        "opened_on": declaration.opened_on.isoformat() if declaration.opened_on else None,
+        "closed_on": declaration.closed_on.isoformat() if declaration.closed_on else None,
+        "authoritative_language": declaration.authoritative_language,
+        "language": text.language if text else None,
+        "languages": sorted(declaration.texts),
+        "text": {
+            "preamble": text.preamble,
+            "commitments": [
+                {"number": n, "text": c} for n, c in enumerate(text.commitments, start=1)
+            ],
+        }
+        if text
+        else None,
+        "signature_count": signature_count,
+        "url": url_for("declarations.show", slug=declaration.slug, _external=True),
+    }
+
+
+def signature_row(signature: Signature) -> dict[str, Any]:
+    """Return a signature as the exports and the API give it."""
+    return {
+        "city": signature.city.slug,
+        "city_name": signature.city.name,
+        "signatory_name": signature.signatory_name,
+        "signatory_title": signature.signatory_title,
+        "signed_on": signature.signed_on.isoformat(),
+        "mode": signature.mode.value,
+        "verification_code": signature.verification_code,
+        "withdrawn": signature.is_withdrawn,
+        "withdrawal_reason": signature.withdrawal_reason,
     }

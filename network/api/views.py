@@ -23,6 +23,8 @@ from network.common.errors import json_error as _json_error
 from network.common.http import small_int
 from network.common.pagination import api_page_request
 from network.db import db
+from network.declarations import queries as declaration_queries
+from network.declarations.models import DeclarationStatus
 from network.elections import queries as election_queries
 from network.resolutions import queries as resolution_queries
 from network.resolutions.models import ResolutionKind
@@ -94,7 +96,10 @@ def city(slug: str) -> Response | tuple[Response, int]:
         return _json_error(404, _("No city has this slug."))
     return jsonify(
         serializers.city_detail(
-            found, city_queries.delegates_of(found), election_queries.terms_of(found.id)
+            found,
+            city_queries.delegates_of(found),
+            election_queries.terms_of(found.id),
+            declaration_queries.signed_by(found.id),
         )
     )
 
@@ -185,6 +190,55 @@ def resolutions() -> Response:
         "q": (request.args.get("q") or "").strip()[:100] or None,
     }
     return _list(resolution_queries.register_statement(**filters), serializers.resolution)
+
+
+@bp.route("/declarations")
+@public
+def declarations() -> Response:
+    """List the declarations (not drafts) in ``?lang=``, with signature counts."""
+    language = _content_language()
+    wanted = api_page_request(request.args)
+    pagination = db.paginate(
+        declaration_queries.public_statement(),
+        page=wanted.page,
+        per_page=wanted.per_page,
+        error_out=False,
+    )
+    counts = declaration_queries.signature_counts(pagination.items)
+    return jsonify(
+        items=[serializers.declaration(d, language, counts[d.id]) for d in pagination.items],
+        page=wanted.page,
+        per_page=wanted.per_page,
+        total=pagination.total,
+    )
+
+
+def _public_declaration(slug: str):  # noqa: ANN202
+    found = declaration_queries.declaration(slug)
+    if found is None or found.status is DeclarationStatus.draft:
+        return None
+    return found
+
+
+@bp.route("/declarations/<slug>")
+@public
+def declaration(slug: str) -> Response | tuple[Response, int]:
+    """Give one declaration with its text in ``?lang=``."""
+    found = _public_declaration(slug)
+    if found is None:
+        return _json_error(404, _("No declaration has this address."))
+    count = declaration_queries.signature_counts([found])[found.id]
+    return jsonify(serializers.declaration(found, _content_language(), count))
+
+
+@bp.route("/declarations/<slug>/signatures")
+@public
+def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
+    """List a declaration's signatures, withdrawn ones marked."""
+    found = _public_declaration(slug)
+    if found is None:
+        return _json_error(404, _("No declaration has this address."))
+    return _list(declaration_queries.signatures_statement(found), serializers.signature_row)
 
 
 @bp.route("/audit/head")

@@ -13,6 +13,7 @@ from network.common.decorators import public
 from network.common.export import csv_text
 from network.common.pagination import page_request
 from network.db import db
+from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
 from network.elections.models import Office
 
@@ -75,6 +76,7 @@ def show(slug: str) -> str:
         city=city,
         delegates=queries.delegates_of(city),
         terms=election_queries.terms_of(city.id),
+        signed=declaration_queries.signed_by(city.id),
         today=clock.today(),
         profile=profile,
         profile_language=profile_language,

@@ -14,6 +14,7 @@ from network.auth.models import Role, User
 from network.cities import services as cities
 from network.cities.models import City, MembershipStatus, Region
 from network.demo.charter import seed_charter
+from network.demo.declarations import seed_declarations
 from network.demo.election import seed_election
 from network.demo.meeting import seed_meeting
 
@@ -250,4 +251,5 @@ def seed_demo(now: datetime) -> User:
     seed_charter(secretariat, now)
     seed_election(secretariat, now)
     seed_meeting(secretariat, now)
+    seed_declarations(secretariat, now)
     return secretariat

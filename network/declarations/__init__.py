@@ -1,0 +1,1 @@
+"""Joint declarations: texts in several languages, signatures, verification, exports."""

@@ -1,0 +1,98 @@
+"""Reads of declarations and signatures."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from network.cities.models import City
+from network.db import db
+from network.declarations.models import Declaration, DeclarationStatus, Signature
+
+
+def declaration(slug: str) -> Declaration | None:
+    """Return a declaration with its texts."""
+    return db.session.scalar(
+        sa.select(Declaration)
+        .where(Declaration.slug == slug)
+        .options(selectinload(Declaration.texts))
+    )
+
+
+def public_statement() -> sa.Select[tuple[Declaration]]:
+    """Select the declarations the public sees (not drafts), newest first."""
+    return (
+        sa.select(Declaration)
+        .where(Declaration.status != DeclarationStatus.draft)
+        .options(selectinload(Declaration.texts))
+        .order_by(Declaration.opened_on.desc(), Declaration.id.desc())
+    )
+
+
+def all_declarations() -> list[Declaration]:
+    """Return every declaration, drafts included, for the secretariat."""
+    return list(
+        db.session.scalars(
+            sa.select(Declaration)
+            .options(selectinload(Declaration.texts))
+            .order_by(Declaration.id.desc())
+        )
+    )
+
+
+def signatures_statement(declaration: Declaration) -> sa.Select[tuple[Signature]]:
+    """Select a declaration's signatures, by date then city name, withdrawn ones included."""
+    return (
+        sa.select(Signature)
+        .join(City, Signature.city_id == City.id)
+        .where(Signature.declaration_id == declaration.id)
+        .options(selectinload(Signature.city))
+        .order_by(Signature.signed_on, City.name)
+    )
+
+
+def signatures(declaration: Declaration) -> list[Signature]:
+    """Return a declaration's signatures."""
+    return list(db.session.scalars(signatures_statement(declaration)))
+
+
+def signature_counts(declarations: list[Declaration]) -> dict[int, int]:
+    """Count the standing (not withdrawn) signatures of several declarations at once."""
+    ids = [d.id for d in declarations]
+    rows = (
+        db.session.execute(
+            sa.select(Signature.declaration_id, sa.func.count())
+            .where(Signature.declaration_id.in_(ids), Signature.withdrawn_at.is_(None))
+            .group_by(Signature.declaration_id)
+        )
+        if ids
+        else []
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({declaration_id: count for declaration_id, count in rows})
+    return counts
+
+
+def signature_by_code(code: str) -> Signature | None:
+    """Return the signature with this verification code."""
+    return db.session.scalar(
+        sa.select(Signature)
+        .where(Signature.verification_code == code)
+        .options(
+            selectinload(Signature.city),
+            selectinload(Signature.declaration).selectinload(Declaration.texts),
+        )
+    )
+
+
+def signed_by(city_id: int) -> list[Declaration]:
+    """Return the declarations a city has signed (and not withdrawn)."""
+    return list(
+        db.session.scalars(
+            sa.select(Declaration)
+            .join(Signature, Signature.declaration_id == Declaration.id)
+            .where(Signature.city_id == city_id, Signature.withdrawn_at.is_(None))
+            .options(selectinload(Declaration.texts))
+            .order_by(Declaration.opened_on)
+        )
+    )

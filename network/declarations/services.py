@@ -1,0 +1,288 @@
+"""Writes of declarations: drafting, opening and closing, signing, withdrawing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from network.audit.services import record
+from network.auth.models import Role, User
+from network.auth.passwords import verify_password
+from network.cities.models import City
+from network.cities.rules import is_language_tag, is_valid_slug
+from network.common.errors import Conflict, InvalidInput, NotAllowed
+from network.db import db
+from network.declarations.models import (
+    Declaration,
+    DeclarationStatus,
+    DeclarationText,
+    Signature,
+    SignatureMode,
+)
+from network.votes.rules import new_receipt
+
+
+@dataclass(frozen=True)
+class TextEntry:
+    """A declaration's text in one language, as entered."""
+
+    language: str
+    title: str
+    preamble: str
+    commitments: list[str]
+
+
+def _check_texts(texts: list[TextEntry], authoritative: str) -> None:
+    languages = [text.language for text in texts]
+    if len(set(languages)) != len(languages):
+        raise InvalidInput(_("Each language may appear only once."), field="texts")
+    for language in languages:
+        if not is_language_tag(language):
+            raise InvalidInput(_("“%(tag)s” is not a language code.", tag=language), field="texts")
+    if authoritative not in languages:
+        raise InvalidInput(_("Give the text in the authoritative language."), field="texts")
+
+
+def save_declaration(
+    declaration: Declaration | None,
+    *,
+    slug: str,
+    authoritative_language: str,
+    texts: list[TextEntry],
+    actor: User | None,
+    now: datetime,
+) -> Declaration:
+    """Create a draft declaration, or change a draft's texts.
+
+    :raises Conflict: when the declaration is no longer a draft, or the slug is taken.
+    :raises InvalidInput: for a bad slug, language, or a missing authoritative text.
+    """
+    if declaration is not None and declaration.status is not DeclarationStatus.draft:
+        raise Conflict(_("Only a draft can be changed."))
+    if declaration is None:
+        if not is_valid_slug(slug):
+            raise InvalidInput(
+                _("Use lowercase letters, digits and single hyphens, up to 64 characters."),
+                field="slug",
+            )
+        if db.session.scalar(sa.select(Declaration.id).where(Declaration.slug == slug)):
+            raise Conflict(_("Another declaration already uses this address."), field="slug")
+    _check_texts(texts, authoritative_language)
+    if declaration is None:
+        declaration = Declaration(
+            slug=slug,
+            status=DeclarationStatus.draft,
+            created_at=now,
+            authoritative_language=authoritative_language,
+        )
+        db.session.add(declaration)
+    declaration.authoritative_language = authoritative_language
+    wanted = {text.language: text for text in texts}
+    for language in list(declaration.texts):
+        if language not in wanted:
+            del declaration.texts[language]
+    for language, text in wanted.items():
+        row = declaration.texts.get(language) or DeclarationText(language=language)
+        row.title, row.preamble, row.commitments = text.title, text.preamble, text.commitments
+        declaration.texts[language] = row
+    db.session.flush()
+    record(
+        "declaration.saved",
+        subject=("declaration", declaration.slug),
+        actor=actor,
+        now=now,
+        public=False,
+        data={
+            "authoritative_language": authoritative_language,
+            "texts": {
+                t.language: {"title": t.title, "preamble": t.preamble, "commitments": t.commitments}
+                for t in texts
+            },
+        },
+    )
+    return declaration
+
+
+def open_for_signature(
+    declaration: Declaration, *, actor: User | None, now: datetime, opened_on: date | None = None
+) -> Declaration:
+    """Open a draft for signature; its texts are fixed from now on.
+
+    :raises Conflict: when it is not a draft.
+    """
+    if declaration.status is not DeclarationStatus.draft:
+        raise Conflict(_("Only a draft can be opened for signature."))
+    declaration.status = DeclarationStatus.open
+    declaration.opened_on = opened_on or now.date()
+    db.session.flush()
+    record(
+        "declaration.opened",
+        subject=("declaration", declaration.slug),
+        actor=actor,
+        now=now,
+        data={
+            "texts": {
+                lang: {"title": t.title, "preamble": t.preamble, "commitments": t.commitments}
+                for lang, t in sorted(declaration.texts.items())
+            }
+        },
+    )
+    return declaration
+
+
+def close(
+    declaration: Declaration, *, actor: User | None, now: datetime, closed_on: date | None = None
+) -> Declaration:
+    """Close a declaration to new signatures.
+
+    :raises Conflict: when it is not open.
+    """
+    if declaration.status is not DeclarationStatus.open:
+        raise Conflict(_("Only a declaration open for signature can be closed."))
+    declaration.status = DeclarationStatus.closed
+    declaration.closed_on = closed_on or now.date()
+    db.session.flush()
+    record(
+        "declaration.closed",
+        subject=("declaration", declaration.slug),
+        actor=actor,
+        now=now,
+        data={"closed_on": declaration.closed_on.isoformat()},
+    )
+    return declaration
+
+
+def _add_signature(
+    declaration: Declaration,
+    city: City,
+    *,
+    name: str,
+    title: str,
+    signed_on: date,
+    mode: SignatureMode,
+    actor: User | None,
+    now: datetime,
+) -> Signature:
+    name, title = name.strip(), title.strip()
+    if not name or not title:
+        raise InvalidInput(_("Give the signatory's name and title."), field="signatory_name")
+    if declaration.status is not DeclarationStatus.open:
+        raise Conflict(_("This declaration is not open for signature."))
+    signature = Signature(
+        declaration_id=declaration.id,
+        city_id=city.id,
+        signatory_name=name,
+        signatory_title=title,
+        signed_on=signed_on,
+        mode=mode,
+        verification_code=new_receipt(),
+        recorded_at=now,
+        signed_by_id=actor.id if actor and mode is SignatureMode.online else None,
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(signature)
+    except IntegrityError:
+        raise Conflict(_("%(city)s has already signed this declaration.", city=city.name)) from None
+    db.session.flush()
+    record(
+        "declaration.signed",
+        subject=("declaration", declaration.slug),
+        actor=actor,
+        now=now,
+        data={
+            "city": city.slug,
+            "signatory_name": name,
+            "signatory_title": title,
+            "signed_on": signed_on.isoformat(),
+            "mode": mode.value,
+            "verification_code": signature.verification_code,
+        },
+    )
+    return signature
+
+
+def sign(
+    declaration: Declaration, *, name: str, title: str, password: str, actor: User, now: datetime
+) -> Signature:
+    """Sign for one's city, confirming with one's password.
+
+    :raises NotAllowed: without signing authority, or for a city not in good standing.
+    :raises InvalidInput: for a wrong password or a missing name or title.
+    :raises Conflict: when the declaration is not open or the city has signed already.
+    """
+    if actor.role is not Role.delegate or not actor.signing_authority or actor.city is None:
+        raise NotAllowed(_("Only a delegate with signing authority can sign for a city."))
+    if not actor.city.is_in_good_standing:
+        raise NotAllowed(_("Only member cities in good standing sign declarations."))
+    if not verify_password(actor.password_hash, password):
+        raise InvalidInput(_("The password is not correct."), field="password")
+    return _add_signature(
+        declaration,
+        actor.city,
+        name=name,
+        title=title,
+        signed_on=now.date(),
+        mode=SignatureMode.online,
+        actor=actor,
+        now=now,
+    )
+
+
+def record_in_person(
+    declaration: Declaration,
+    city: City,
+    *,
+    name: str,
+    title: str,
+    signed_on: date,
+    actor: User,
+    now: datetime,
+) -> Signature:
+    """Record a signature made on paper at an event.
+
+    :raises InvalidInput: for a date in the future or a missing name or title.
+    :raises Conflict: when the declaration is not open or the city has signed already.
+    """
+    if signed_on > now.date():
+        raise InvalidInput(_("The date cannot be in the future."), field="signed_on")
+    return _add_signature(
+        declaration,
+        city,
+        name=name,
+        title=title,
+        signed_on=signed_on,
+        mode=SignatureMode.in_person,
+        actor=actor,
+        now=now,
+    )
+
+
+def withdraw(signature: Signature, reason: str, *, actor: User, now: datetime) -> Signature:
+    """Withdraw a signature, with the reason; it stays listed as withdrawn.
+
+    :raises InvalidInput: for an empty reason.
+    :raises Conflict: when it is withdrawn already.
+    """
+    if signature.is_withdrawn:
+        raise Conflict(_("This signature has been withdrawn already."))
+    if not reason.strip():
+        raise InvalidInput(_("Give the reason for the withdrawal."), field="reason")
+    signature.withdrawn_at, signature.withdrawal_reason = now, reason.strip()
+    db.session.flush()
+    record(
+        "declaration.signature_withdrawn",
+        subject=("declaration", signature.declaration.slug),
+        actor=actor,
+        now=now,
+        data={
+            "city": signature.city.slug,
+            "reason": reason.strip(),
+            "verification_code": signature.verification_code,
+        },
+    )
+    return signature

@@ -1,0 +1,163 @@
+"""Public declaration pages, exports and feed; delegates sign for their city."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug import Response
+
+from network.api.serializers import signature_row
+from network.auth.models import Role
+from network.common import clock
+from network.common.decorators import public, role_required
+from network.common.errors import DomainError
+from network.common.export import csv_text
+from network.common.forms import show_error
+from network.db import db
+from network.declarations import queries, services
+from network.declarations.forms import SignForm
+from network.declarations.models import Declaration, DeclarationStatus
+
+bp = Blueprint("declarations", __name__, url_prefix="/declarations")
+
+EXPORT_FIELDS = [
+    "city",
+    "city_name",
+    "signatory_name",
+    "signatory_title",
+    "signed_on",
+    "mode",
+    "verification_code",
+    "withdrawn",
+    "withdrawal_reason",
+]
+
+
+def public_declaration(slug: str) -> Declaration:
+    """Return a declaration the public may see (drafts are 404 for everyone but staff)."""
+    found = queries.declaration(slug)
+    if found is None:
+        abort(404)
+    if found.status is DeclarationStatus.draft and not (
+        current_user.is_authenticated and current_user.role is Role.secretariat
+    ):
+        abort(404)
+    return found
+
+
+@bp.route("/")
+@public
+def index() -> str:
+    """List the declarations with their signature counts."""
+    declarations = list(db.session.scalars(queries.public_statement()))
+    return render_template(
+        "declarations/index.html",
+        declarations=declarations,
+        counts=queries.signature_counts(declarations),
+        locale=str(get_locale()),
+    )
+
+
+@bp.route("/<slug>")
+@public
+def show(slug: str) -> str:
+    """Show a declaration in the reader's language, with its signatories."""
+    declaration = public_declaration(slug)
+    signatures = queries.signatures(declaration)
+    can_sign = (
+        current_user.is_authenticated
+        and current_user.role is Role.delegate
+        and current_user.signing_authority
+        and declaration.status is DeclarationStatus.open
+        and not any(s.city_id == current_user.city_id for s in signatures)
+    )
+    return render_template(
+        "declarations/show.html",
+        declaration=declaration,
+        signatures=signatures,
+        standing=sum(1 for s in signatures if not s.is_withdrawn),
+        locale=str(get_locale()),
+        text=declaration.text_in(str(get_locale())),
+        can_sign=can_sign,
+    )
+
+
+@bp.route("/<slug>/signatures.csv")
+@public
+def signatures_csv(slug: str) -> Response:
+    """Export the signatories as CSV (the same rows as the page)."""
+    declaration = public_declaration(slug)
+    rows = [signature_row(s) for s in queries.signatures(declaration)]
+    body = csv_text(EXPORT_FIELDS, ([row[field] for field in EXPORT_FIELDS] for row in rows))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={declaration.slug}-signatures.csv"},
+    )
+
+
+@bp.route("/<slug>/signatures.json")
+@public
+def signatures_json(slug: str) -> Response:
+    """Export the signatories as JSON."""
+    declaration = public_declaration(slug)
+    return jsonify(
+        declaration=declaration.slug,
+        signatures=[signature_row(s) for s in queries.signatures(declaration)],
+    )
+
+
+@bp.route("/feed.atom")
+@public
+def feed() -> Response:
+    """Publish the declarations as an Atom feed."""
+    declarations = list(db.session.scalars(queries.public_statement().limit(50)))
+    body = render_template(
+        "declarations/feed.xml", declarations=declarations, locale=str(get_locale())
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/<slug>/sign", methods=["GET", "POST"])
+@role_required(Role.delegate)
+def sign(slug: str) -> Response | str | tuple[str, int]:
+    """Sign the declaration for one's city (signing authority, password re-entered)."""
+    declaration = public_declaration(slug)
+    form = SignForm()
+    if form.validate_on_submit():
+        try:
+            signature = services.sign(
+                declaration,
+                name=form.signatory_name.data,
+                title=form.signatory_title.data,
+                password=form.password.data,
+                actor=current_user,
+                now=clock.now(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = error.status
+        else:
+            code = signature.verification_code
+            db.session.commit()
+            flash(
+                _(
+                    "%(city)s has signed. The signature's public verification code is %(code)s.",
+                    city=current_user.city.name,
+                    code=code,
+                ),
+                "success",
+            )
+            return redirect(url_for("declarations.show", slug=declaration.slug))
+    else:
+        status = 422 if form.is_submitted() else 200
+    return render_template(
+        "declarations/sign.html",
+        declaration=declaration,
+        form=form,
+        text=declaration.text_in(str(get_locale())),
+        locale=str(get_locale()),
+    ), status

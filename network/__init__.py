@@ -30,6 +30,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_commands(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -134,6 +135,13 @@ def register_errorhandlers(app: Flask) -> None:
     from network.common.errors import register_error_pages
 
     register_error_pages(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Send the security headers (CSP, framing, sniffing, referrer, HSTS) with every answer."""
+    from network.common.security import init_security_headers
+
+    init_security_headers(app)
 
 
 def register_template_helpers(app: Flask) -> None:

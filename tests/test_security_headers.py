@@ -1,0 +1,27 @@
+"""Security headers on every kind of answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from network import create_app
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/cities/", "/login", "/api/v1/cities", "/no-such-page", "/static/css/site.css"]
+)
+def test_every_answer_carries_the_security_headers(client, url):
+    with client.get(url) as response:
+        headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in headers  # not over plain HTTP in tests
+
+
+def test_production_adds_hsts(database_url, database):
+    app = create_app("production", {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url})
+    response = app.test_client().get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from network import create_app
+from network.db import db
 
 
 @pytest.mark.parametrize(
@@ -24,4 +25,6 @@ def test_every_answer_carries_the_security_headers(client, url):
 def test_production_adds_hsts(database_url, database):
     app = create_app("production", {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url})
     response = app.test_client().get("/", base_url="https://localhost")
+    with app.app_context():
+        db.engine.dispose()
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

@@ -38,3 +38,23 @@ def test_verify_notices_the_newest_entry_deleted(app, database):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"#{last}" in result.output
+
+
+def test_verify_notices_a_record_without_its_audit_entry(app, database):
+    from network.declarations.models import Signature
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["network", "seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    with app.app_context():
+        # A signature whose code no audit entry records, as if written behind the log's back.
+        code = db.session.scalars(sa.select(Signature.verification_code)).first()
+        db.session.execute(
+            sa.update(Signature)
+            .where(Signature.verification_code == code)
+            .values(verification_code="0000-0000-0000-0000")
+        )
+        db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1
+    assert "No audit entry for the signature 0000-0000-0000-0000" in result.output

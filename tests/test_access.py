@@ -176,7 +176,7 @@ def world(app, make):
     city = make.city("Hamburg", country="DE")
     target = make.delegate(city, password=None)  # invited, not yet accepted
     users = {
-        "delegate": make.delegate(city),
+        "delegate": make.delegate(city, signing_authority=True),
         "observer": make.observer(),
         "secretariat": make.secretariat(),
     }
@@ -261,7 +261,7 @@ def world(app, make):
             db.session.get(City, city.id),
             name="Mayor",
             title="Mayor of Hamburg",
-            signed_on=date(2018, 12, 12),
+            signed_on=now.date(),
             actor=officer,
             now=now,
         )

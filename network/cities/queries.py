@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from network.auth.models import Role, User
 from network.cities.models import City, CityText, MembershipStatus, Region
+from network.cities.rules import is_valid_slug
 from network.db import db
 
 
@@ -51,7 +52,9 @@ def countries_in_directory() -> list[str]:
 
 
 def city_by_slug(slug: str) -> City | None:
-    """Return the city with this slug, its texts and history loaded."""
+    """Return the city with this slug, its texts and history loaded (None for non-slugs)."""
+    if not is_valid_slug(slug):
+        return None
     return db.session.scalar(
         sa.select(City)
         .where(City.slug == slug)

@@ -6,12 +6,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from network.cities.models import City
+from network.cities.rules import is_valid_slug
 from network.db import db
 from network.declarations.models import Declaration, DeclarationStatus, Signature
 
 
 def declaration(slug: str) -> Declaration | None:
-    """Return a declaration with its texts."""
+    """Return a declaration with its texts (None for anything that is not a slug)."""
+    if not is_valid_slug(slug):
+        return None
     return db.session.scalar(
         sa.select(Declaration)
         .where(Declaration.slug == slug)

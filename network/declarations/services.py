@@ -25,6 +25,8 @@ from network.declarations.models import (
 )
 from network.votes.rules import new_receipt
 
+RESERVED_SLUGS = frozenset({"new"})  # /secretariat/declarations/new is the create form
+
 
 @dataclass(frozen=True)
 class TextEntry:
@@ -47,6 +49,19 @@ def _check_texts(texts: list[TextEntry], authoritative: str) -> None:
         raise InvalidInput(_("Give the text in the authoritative language."), field="texts")
 
 
+def _lock(declaration: Declaration, *, shared: bool = False) -> None:
+    """Lock the declaration's row and re-read it, so concurrent changes take turns.
+
+    Signing takes a shared lock: signatures go in side by side, but not across a close.
+    """
+    db.session.execute(
+        sa.select(Declaration.id)
+        .where(Declaration.id == declaration.id)
+        .with_for_update(read=shared)
+    )
+    db.session.refresh(declaration)
+
+
 def save_declaration(
     declaration: Declaration | None,
     *,
@@ -61,6 +76,8 @@ def save_declaration(
     :raises Conflict: when the declaration is no longer a draft, or the slug is taken.
     :raises InvalidInput: for a bad slug, language, or a missing authoritative text.
     """
+    if declaration is not None:
+        _lock(declaration)
     if declaration is not None and declaration.status is not DeclarationStatus.draft:
         raise Conflict(_("Only a draft can be changed."))
     if declaration is None:
@@ -69,7 +86,9 @@ def save_declaration(
                 _("Use lowercase letters, digits and single hyphens, up to 64 characters."),
                 field="slug",
             )
-        if db.session.scalar(sa.select(Declaration.id).where(Declaration.slug == slug)):
+        if slug in RESERVED_SLUGS or db.session.scalar(
+            sa.select(Declaration.id).where(Declaration.slug == slug)
+        ):
             raise Conflict(_("Another declaration already uses this address."), field="slug")
     _check_texts(texts, authoritative_language)
     if declaration is None:
@@ -114,6 +133,7 @@ def open_for_signature(
 
     :raises Conflict: when it is not a draft.
     """
+    _lock(declaration)
     if declaration.status is not DeclarationStatus.draft:
         raise Conflict(_("Only a draft can be opened for signature."))
     declaration.status = DeclarationStatus.open
@@ -141,6 +161,7 @@ def close(
 
     :raises Conflict: when it is not open.
     """
+    _lock(declaration)
     if declaration.status is not DeclarationStatus.open:
         raise Conflict(_("Only a declaration open for signature can be closed."))
     declaration.status = DeclarationStatus.closed
@@ -170,6 +191,7 @@ def _add_signature(
     name, title = name.strip(), title.strip()
     if not name or not title:
         raise InvalidInput(_("Give the signatory's name and title."), field="signatory_name")
+    _lock(declaration, shared=True)
     if declaration.status is not DeclarationStatus.open:
         raise Conflict(_("This declaration is not open for signature."))
     signature = Signature(
@@ -206,6 +228,20 @@ def _add_signature(
     return signature
 
 
+def check_can_sign(declaration: Declaration, actor: User) -> None:
+    """Check that the actor may sign this declaration for their city now.
+
+    :raises NotAllowed: without signing authority, or for a city not in good standing.
+    :raises Conflict: when the declaration is not open.
+    """
+    if actor.role is not Role.delegate or not actor.signing_authority or actor.city is None:
+        raise NotAllowed(_("Only a delegate with signing authority can sign for a city."))
+    if not actor.city.is_in_good_standing:
+        raise NotAllowed(_("Only member cities in good standing sign declarations."))
+    if declaration.status is not DeclarationStatus.open:
+        raise Conflict(_("This declaration is not open for signature."))
+
+
 def sign(
     declaration: Declaration, *, name: str, title: str, password: str, actor: User, now: datetime
 ) -> Signature:
@@ -215,10 +251,7 @@ def sign(
     :raises InvalidInput: for a wrong password or a missing name or title.
     :raises Conflict: when the declaration is not open or the city has signed already.
     """
-    if actor.role is not Role.delegate or not actor.signing_authority or actor.city is None:
-        raise NotAllowed(_("Only a delegate with signing authority can sign for a city."))
-    if not actor.city.is_in_good_standing:
-        raise NotAllowed(_("Only member cities in good standing sign declarations."))
+    check_can_sign(declaration, actor)
     if not verify_password(actor.password_hash, password):
         raise InvalidInput(_("The password is not correct."), field="password")
     return _add_signature(
@@ -250,6 +283,11 @@ def record_in_person(
     """
     if signed_on > now.date():
         raise InvalidInput(_("The date cannot be in the future."), field="signed_on")
+    if declaration.opened_on is not None and signed_on < declaration.opened_on:
+        raise InvalidInput(
+            _("The date cannot be before the declaration was opened for signature."),
+            field="signed_on",
+        )
     return _add_signature(
         declaration,
         city,
@@ -268,6 +306,10 @@ def withdraw(signature: Signature, reason: str, *, actor: User, now: datetime) -
     :raises InvalidInput: for an empty reason.
     :raises Conflict: when it is withdrawn already.
     """
+    db.session.execute(
+        sa.select(Signature.id).where(Signature.id == signature.id).with_for_update()
+    )
+    db.session.refresh(signature)
     if signature.is_withdrawn:
         raise Conflict(_("This signature has been withdrawn already."))
     if not reason.strip():

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +28,7 @@ from network.db import db
 from network.declarations import queries, services
 from network.declarations.forms import SignForm
 from network.declarations.models import Declaration, DeclarationStatus
+from network.extensions import limiter
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
@@ -40,9 +50,8 @@ def public_declaration(slug: str) -> Declaration:
     found = queries.declaration(slug)
     if found is None:
         abort(404)
-    if found.status is DeclarationStatus.draft and not (
-        current_user.is_authenticated and current_user.role is Role.secretariat
-    ):
+    # Drafts are for the people who work on them: every logged-in role reads them.
+    if found.status is DeclarationStatus.draft and not current_user.is_authenticated:
         abort(404)
     return found
 
@@ -70,6 +79,7 @@ def show(slug: str) -> str:
         current_user.is_authenticated
         and current_user.role is Role.delegate
         and current_user.signing_authority
+        and current_user.city.is_in_good_standing
         and declaration.status is DeclarationStatus.open
         and not any(s.city_id == current_user.city_id for s in signatures)
     )
@@ -120,11 +130,26 @@ def feed() -> Response:
     return Response(body, mimetype="application/atom+xml")
 
 
+def _password_failed(response: Response) -> bool:
+    return response.status_code == 422
+
+
+def _signer_key() -> str:
+    return f"sign-password:{current_user.get_id().partition(':')[0]}"
+
+
 @bp.route("/<slug>/sign", methods=["GET", "POST"])
 @role_required(Role.delegate)
+@limiter.limit(
+    lambda: current_app.config["SIGN_PASSWORD_LIMIT"],
+    methods=["POST"],
+    key_func=_signer_key,
+    deduct_when=_password_failed,
+)
 def sign(slug: str) -> Response | str | tuple[str, int]:
     """Sign the declaration for one's city (signing authority, password re-entered)."""
     declaration = public_declaration(slug)
+    services.check_can_sign(declaration, current_user)  # refused before any password is typed
     form = SignForm()
     if form.validate_on_submit():
         try:

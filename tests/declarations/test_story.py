@@ -6,11 +6,14 @@ import csv
 import io
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 
 from network.cities.models import MembershipStatus
 from tests.conftest import PASSWORD
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -143,12 +146,12 @@ def test_paper_signatures_and_withdrawal_with_a_reason(app, people, ledger):
             "city": "hamburg",
             "signatory_name": "Hamburg Mayor",
             "signatory_title": "First Mayor of Hamburg",
-            "signed_on": "2019-05-01",
+            "signed_on": TODAY,
         },
     )
     assert response.status_code == 302
     rows = app.test_client().get(f"/api/v1/declarations/{slug}/signatures").get_json()["items"]
-    assert rows[0]["mode"] == "in_person" and rows[0]["signed_on"] == "2019-05-01"
+    assert rows[0]["mode"] == "in_person" and rows[0]["signed_on"] == TODAY
     page = officer.get(f"/secretariat/declarations/{slug}").get_data(as_text=True)
     action = re.search(r'action="(/secretariat/declarations/[^"]+/withdraw)"', page).group(1)
     before = ledger.audit_seq()
@@ -193,7 +196,7 @@ def test_exports_match_the_page(app, people):
             "city": "hamburg",
             "signatory_name": "=cmd|' /C calc'!A0",
             "signatory_title": "Mayor",
-            "signed_on": "2019-05-01",
+            "signed_on": TODAY,
         },
     )
     public = app.test_client()
@@ -245,3 +248,39 @@ def test_the_feed_lists_open_declarations(app, people):
         e.text for e in ET.fromstring(feed.get_data()).iter("{http://www.w3.org/2005/Atom}title")
     ]
     assert "Declaration on the living wage" in titles
+
+
+def test_review_cases(app, people, ledger, rate_limits):
+    officer = people["secretariat"]
+    # "new" is the create form's address, so no declaration may take it.
+    response = officer.post("/secretariat/declarations/new", data=DRAFT | {"slug": "new"})
+    assert response.status_code == 422
+    assert "Another declaration already uses this address." in response.get_data(as_text=True)
+    # Drafts are for logged-in readers.
+    officer.post("/secretariat/declarations/new", data=DRAFT)
+    assert people["seoul-staff"].get(f"/declarations/{DRAFT['slug']}").status_code == 200
+    assert app.test_client().get(f"/declarations/{DRAFT['slug']}").status_code == 404
+    # Not a slug at all.
+    assert app.test_client().get("/declarations/a%00b").status_code == 404
+    assert app.test_client().get("/api/v1/cities/a%00b").status_code == 404
+    officer.post(f"/secretariat/declarations/{DRAFT['slug']}/open")
+    # A paper signature cannot predate the opening.
+    before = ledger.audit_seq()
+    response = officer.post(
+        f"/secretariat/declarations/{DRAFT['slug']}/in-person",
+        data={
+            "city": "hamburg",
+            "signatory_name": "M",
+            "signatory_title": "Mayor",
+            "signed_on": "1900-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert "before the declaration was opened" in response.get_data(as_text=True)
+    assert ledger.audit_seq() == before
+    # The form is refused before any password is typed to those who may not sign.
+    assert people["seoul-staff"].get(f"/declarations/{DRAFT['slug']}/sign").status_code == 403
+    # Password re-entry is throttled per account (failures only).
+    for _ in range(5):
+        assert sign(people["seoul"], DRAFT["slug"], password="wrong guess").status_code == 422
+    assert sign(people["seoul"], DRAFT["slug"]).status_code == 429

@@ -374,3 +374,18 @@ def test_bad_election_input_is_refused(council, ledger, data, message):
     )
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert ledger.audit_seq() == before
+
+
+def test_nominations_close_at_their_set_time(app, council):
+    from datetime import timedelta
+
+    start = datetime.now(UTC)
+    closes = (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    election_id = open_election(council["secretariat"], nominations_close_at=closes)
+    nominate(council["Seoul"], election_id, "seoul")
+    with time_machine.travel(start + timedelta(hours=2)):
+        result = app.test_cli_runner().invoke(args=["network", "tick"])
+        assert "Closed nominations of 1 election(s)" in result.output
+    assert election(app, election_id)["status"] == "ready"
+    late = nominate(council["Hamburg"], election_id, "hamburg")
+    assert "Nominations are closed." in council["Hamburg"].get(late.location).get_data(as_text=True)

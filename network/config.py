@@ -42,7 +42,8 @@ class BaseConfig:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # absolute: log in again after 8 hours
+    IDLE_TIMEOUT = timedelta(minutes=30)
     REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
 
     WTF_CSRF_ENABLED = True
@@ -100,6 +101,10 @@ class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
+    # Tests travel in time to see votes close and motions lapse; the idle-timeout test
+    # sets the real 30 minutes back.
+    IDLE_TIMEOUT = timedelta(days=60)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=60)
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 64
     ARGON2_PARALLELISM = 1

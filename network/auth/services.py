@@ -222,6 +222,14 @@ def change_password(user: User, current: str, new: str, *, now: datetime) -> Use
     return user
 
 
+def end_all_sessions(user: User, *, now: datetime) -> User:
+    """End every session of an account (logging out ends them all, on every device)."""
+    user.session_version += 1
+    db.session.flush()
+    record("account.logged_out", subject=("user", user.id), actor=user, now=now, public=False)
+    return user
+
+
 def update_account(user: User, details: AccountDetails, *, actor: User, now: datetime) -> User:
     """Change an account's name, role, city, organisation or signing authority.
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, flash, session
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
+from flask_login import AnonymousUserMixin, logout_user
 
 from network.auth.models import User
+from network.common import clock
 from network.common.http import small_int
 from network.db import db
 from network.extensions import login_manager
@@ -37,6 +39,34 @@ def load_user(token: str) -> User | None:
     return user
 
 
+LAST_SEEN = "last_seen"
+STARTED = "started"
+
+
+def end_idle_session() -> None:
+    """Log out a session idle longer than IDLE_TIMEOUT or older than PERMANENT_SESSION_LIFETIME.
+
+    The signed session cookie carries both times.
+    """
+    if "_user_id" not in session:
+        return
+    now = clock.now().timestamp()
+    last_seen, started = session.get(LAST_SEEN), session.get(STARTED)
+    idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+    if (
+        not isinstance(last_seen, int | float)
+        or not isinstance(started, int | float)
+        or now - last_seen > idle
+        or now - started > absolute
+    ):
+        logout_user()
+        session.clear()
+        flash(_("You were logged out after a period of inactivity."), "info")
+        return
+    session[LAST_SEEN] = now
+
+
 def configure_login(app: Flask) -> None:
     """Bind Flask-Login with strong session protection and a translated prompt."""
     login_manager.init_app(app)
@@ -46,3 +76,4 @@ def configure_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = AnonymousUser
     login_manager.user_loader(load_user)
+    app.before_request(end_idle_session)

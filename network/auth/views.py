@@ -22,6 +22,7 @@ from wtforms import SelectChoice
 from network.auth import services
 from network.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, SetPasswordForm
 from network.auth.models import User
+from network.auth.session import LAST_SEEN, STARTED
 from network.common import clock
 from network.common.decorators import login_required, public
 from network.common.errors import DomainError
@@ -52,6 +53,7 @@ def _start_session(user: User) -> None:
         session["locale"] = locale
     login_user(user)
     session.permanent = True
+    session[LAST_SEEN] = session[STARTED] = clock.now().timestamp()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -93,7 +95,9 @@ def login() -> Response | str | tuple[str, int]:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    """End this session."""
+    """End every session of the account (this one and any other device's)."""
+    services.end_all_sessions(current_user._get_current_object(), now=clock.now())
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "success")

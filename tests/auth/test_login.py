@@ -167,3 +167,49 @@ def test_successful_logins_are_not_counted(client, delegate, rate_limits):
             == 302
         )
         client.post("/logout")
+
+
+def test_logging_out_ends_the_sessions_on_other_devices(app, client, delegate, ledger):
+    phone = app.test_client()
+    for device in (client, phone):
+        device.post("/login", data={"email": delegate.email, "password": PASSWORD})
+    before = ledger.audit_seq()
+    client.post("/logout")
+    assert ledger.audit_seq() == before + 1
+    assert phone.get("/account").status_code == 302
+
+
+def test_an_idle_session_ends(app, client, delegate, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    monkeypatch.setitem(app.config, "IDLE_TIMEOUT", timedelta(minutes=30))
+    start = datetime.now(UTC)
+    with time_machine.travel(start):
+        client.post("/login", data={"email": delegate.email, "password": PASSWORD})
+    with time_machine.travel(start + timedelta(minutes=20)):
+        assert client.get("/account").status_code == 200  # activity keeps it alive
+    with time_machine.travel(start + timedelta(minutes=45)):
+        assert client.get("/account").status_code == 200
+    with time_machine.travel(start + timedelta(minutes=80)):
+        response = client.get("/account")
+        assert response.status_code == 302
+        assert "inactivity" in client.get(response.location).get_data(as_text=True)
+
+
+def test_a_session_ends_after_eight_hours_however_active(app, client, delegate, monkeypatch):
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
+    monkeypatch.setitem(app.config, "IDLE_TIMEOUT", timedelta(minutes=30))
+    start = datetime.now(UTC)
+    with time_machine.travel(start):
+        client.post("/login", data={"email": delegate.email, "password": PASSWORD})
+    for minutes in range(20, 8 * 60, 20):
+        with time_machine.travel(start + timedelta(minutes=minutes)):
+            assert client.get("/account").status_code == 200, minutes
+    with time_machine.travel(start + timedelta(hours=8, minutes=10)):
+        assert client.get("/account").status_code == 302

@@ -64,7 +64,8 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    SIGN_PASSWORD_LIMIT = "5 per 15 minutes"  # failed password re-entries when signing
+    SIGN_PASSWORD_LIMIT = "5 per 15 minutes"
+    API_RATE_LIMIT = "600 per minute"  # failed password re-entries when signing
 
     # Number of reverse proxies whose X-Forwarded-* headers are trusted; 0 trusts none.
     TRUST_PROXY_HOPS = 0

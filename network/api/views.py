@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug import Response
@@ -20,12 +20,13 @@ from network.cities.rules import is_language_tag
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
-from network.common.http import small_int
+from network.common.http import client_address, small_int
 from network.common.pagination import api_page_request
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.declarations.models import DeclarationStatus
 from network.elections import queries as election_queries
+from network.extensions import limiter
 from network.resolutions import queries as resolution_queries
 from network.resolutions.models import ResolutionKind
 from network.verify.queries import lookup as verify_lookup
@@ -34,6 +35,8 @@ from network.votes import services as vote_services
 from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Generous for reads, per client address; shared across processes through Redis.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=client_address)(bp)
 
 
 def _list(statement: Any, serialise: Any) -> Response:

@@ -133,3 +133,13 @@ def test_unknown_api_route_is_a_json_404(client):
 def test_audit_head(client, cities):
     body = client.get("/api/v1/audit/head").get_json()
     assert set(body) == {"seq", "hash"} and len(body["hash"]) == 64
+
+
+def test_the_api_is_throttled_with_a_json_429(app, client, cities, rate_limits, monkeypatch):
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    for _ in range(3):
+        assert client.get("/api/v1/cities").status_code == 200
+    response = client.get("/api/v1/cities")
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "too_many_requests"
+    assert client.get("/cities/").status_code == 200  # pages are not the API

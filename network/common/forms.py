@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.validators import ValidationError
 
 from network.common.errors import DomainError
+from network.db import db
 
 
 def show_error(form: FlaskForm, error: DomainError) -> None:
@@ -37,6 +40,22 @@ class NoControlCharacters:
 def strip(value: str | None) -> str | None:
     """Trim surrounding whitespace from submitted text (a WTForms filter)."""
     return value.strip() if isinstance(value, str) else value
+
+
+def perform(action: Callable[[], object], success: str) -> bool:
+    """Run one service call as the request's transaction, for a button that changes state.
+
+    Commit and flash ``success``; or, when the service refuses, roll back and flash why.
+    """
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 class EmptyForm(FlaskForm):

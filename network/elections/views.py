@@ -12,8 +12,7 @@ from network.auth.models import Role
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import public, role_required
-from network.common.errors import DomainError
-from network.common.forms import EmptyForm
+from network.common.forms import EmptyForm, perform
 from network.db import db
 from network.elections import queries, services
 from network.elections.forms import (
@@ -84,14 +83,10 @@ def nominate(election_id: int) -> Response:
         flash(_("Choose a member city to nominate."), "error")
         return redirect(url_for("elections.show", election_id=election.id))
     city = city_queries.city_by_slug(form.city.data)
-    try:
-        services.nominate(election, city, actor=current_user, now=clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("%(city)s is nominated.", city=city.name), "success")
+    perform(
+        lambda: services.nominate(election, city, actor=current_user, now=clock.now()),
+        _("%(city)s is nominated.", city=city.name),
+    )
     return redirect(url_for("elections.show", election_id=election.id))
 
 
@@ -105,14 +100,10 @@ def answer(election_id: int, nomination_id: int) -> Response:
         abort(404)
     form = AnswerForm()
     if form.validate_on_submit():
-        try:
-            services.answer_nomination(
+        perform(
+            lambda: services.answer_nomination(
                 nomination, form.answer.data == "accept", actor=current_user, now=clock.now()
-            )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Your answer is recorded."), "success")
+            ),
+            _("Your answer is recorded."),
+        )
     return redirect(url_for("elections.show", election_id=election.id))

@@ -16,7 +16,7 @@ from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import login_required, public, role_required
 from network.common.errors import DomainError
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.common.http import small_int
 from network.common.markdown import render
 from network.common.pagination import page_request
@@ -112,14 +112,10 @@ def new() -> Response | tuple[str, int] | str:
 def _act(motion_id: int, action, success: str) -> Response:  # noqa: ANN001
     motion = _motion_or_404(motion_id)
     if EmptyForm().validate_on_submit():
-        try:
-            action(motion)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(success, "success")
+        perform(
+            lambda: action(motion),
+            success,
+        )
     return redirect(url_for("motions.show", motion_id=motion.id))
 
 

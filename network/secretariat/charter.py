@@ -16,7 +16,7 @@ from network.charter.models import CharterVersion
 from network.common import clock
 from network.common.decorators import role_required
 from network.common.errors import DomainError
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.db import db
 from network.votes.models import Secrecy, VoteStatus
 
@@ -171,14 +171,10 @@ def delete_article(number: int, article: int) -> Response:
     """Remove an article from a draft."""
     version = _version_or_404(number)
     if EmptyForm().validate_on_submit():
-        try:
-            services.delete_article(version, article, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Article %(number)s is removed.", number=article), "success")
+        perform(
+            lambda: services.delete_article(version, article, actor=current_user, now=clock.now()),
+            _("Article %(number)s is removed.", number=article),
+        )
     return redirect(url_for("secretariat_charter.draft", number=number))
 
 

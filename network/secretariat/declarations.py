@@ -13,7 +13,7 @@ from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import role_required
 from network.common.errors import DomainError
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.db import db
 from network.declarations import queries, services
 from network.declarations.forms import DeclarationForm, InPersonForm, WithdrawForm
@@ -124,14 +124,10 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
 def _act(slug: str, action, message: str) -> Response:  # noqa: ANN001
     declaration = _declaration_or_404(slug)
     if EmptyForm().validate_on_submit():
-        try:
-            action(declaration)
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
+        perform(
+            lambda: action(declaration),
+            message,
+        )
     return redirect(url_for("secretariat_declarations.edit", slug=declaration.slug))
 
 
@@ -198,12 +194,10 @@ def withdraw(slug: str, signature_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Give the reason for the withdrawal."), "error")
     else:
-        try:
-            services.withdraw(signature, form.reason.data, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The signature is withdrawn; it stays listed as withdrawn."), "success")
+        perform(
+            lambda: services.withdraw(
+                signature, form.reason.data, actor=current_user, now=clock.now()
+            ),
+            _("The signature is withdrawn; it stays listed as withdrawn."),
+        )
     return redirect(url_for("secretariat_declarations.edit", slug=declaration.slug))

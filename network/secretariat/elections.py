@@ -14,7 +14,7 @@ from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import role_required
 from network.common.errors import DomainError, InvalidInput
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.db import db
 from network.elections import services
 from network.elections.forms import BallotOpeningForm, DrawForm, ElectionForm
@@ -65,14 +65,10 @@ def close_nominations(election_id: int) -> Response:
     """End nominations."""
     election = election_or_404(election_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.close_nominations(election, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("Nominations are closed."), "success")
+        perform(
+            lambda: services.close_nominations(election, actor=current_user, now=clock.now()),
+            _("Nominations are closed."),
+        )
     return _back(election.id)
 
 
@@ -138,12 +134,8 @@ def certify(election_id: int) -> Response:
     """Certify the result: the winner holds the office for the term."""
     election = election_or_404(election_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.certify(election, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The result is certified."), "success")
+        perform(
+            lambda: services.certify(election, actor=current_user, now=clock.now()),
+            _("The result is certified."),
+        )
     return _back(election.id)

@@ -21,7 +21,7 @@ from network.cities.models import City, MembershipStatus, Region
 from network.common import clock
 from network.common.decorators import role_required
 from network.common.errors import DomainError
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.common.pagination import page_request
 from network.db import db
 
@@ -321,12 +321,8 @@ def renew_invitation(user_id: int) -> Response:
     """Issue a fresh invitation link, revoking the old one."""
     user = _user_or_404(user_id)
     if EmptyForm().validate_on_submit():
-        try:
-            accounts.renew_invitation(user, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("A new invitation link is ready; the old one no longer works."), "success")
+        perform(
+            lambda: accounts.renew_invitation(user, actor=current_user, now=clock.now()),
+            _("A new invitation link is ready; the old one no longer works."),
+        )
     return redirect(url_for("secretariat.account", user_id=user.id))

@@ -11,7 +11,7 @@ from network.auth.models import Role
 from network.common import clock
 from network.common.decorators import public, role_required
 from network.common.errors import DomainError
-from network.common.forms import EmptyForm, show_error
+from network.common.forms import EmptyForm, perform, show_error
 from network.db import db
 from network.votes import queries, rules, services
 from network.votes.forms import ballot_form_for
@@ -108,14 +108,10 @@ def open_vote(vote_id: int) -> Response:
     """Open a prepared vote now."""
     vote = _vote_or_404(vote_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.open_vote(vote, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The vote is open."), "success")
+        perform(
+            lambda: services.open_vote(vote, actor=current_user, now=clock.now()),
+            _("The vote is open."),
+        )
     return redirect(url_for("votes.show", vote_id=vote.id))
 
 
@@ -125,12 +121,8 @@ def close_vote(vote_id: int) -> Response:
     """Close an open vote now and publish its result."""
     vote = _vote_or_404(vote_id)
     if EmptyForm().validate_on_submit():
-        try:
-            services.close_vote(vote, actor=current_user, now=clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The vote is closed and its result published."), "success")
+        perform(
+            lambda: services.close_vote(vote, actor=current_user, now=clock.now()),
+            _("The vote is closed and its result published."),
+        )
     return redirect(url_for("votes.show", vote_id=vote.id))

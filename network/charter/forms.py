@@ -17,7 +17,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from network.charter.rules import (
     CHAIR_METHODS,
@@ -68,7 +75,7 @@ class DraftForm(FlaskForm):
     suspension = SelectField(_l("Suspending a member"), validators=[DataRequired()])
     chair_election = SelectField(_l("Chair election"), validators=[DataRequired()])
     chair_term_years = IntegerField(
-        _l("Chair's term (years)"), validators=[DataRequired(), NumberRange(min=1, max=10)]
+        _l("Chair's term (years)"), validators=[InputRequired(), NumberRange(min=1, max=10)]
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -139,7 +146,7 @@ class ArticleForm(FlaskForm):
     """An article: its number and its text in each language."""
 
     number = IntegerField(
-        _l("Article number"), validators=[DataRequired(), NumberRange(min=1, max=999)]
+        _l("Article number"), validators=[InputRequired(), NumberRange(min=1, max=999)]
     )
     texts = FieldList(FormField(ArticleTextForm), min_entries=2, max_entries=8, label=_l("Texts"))
 

@@ -367,10 +367,8 @@ def lock_for_vote(
 ) -> CharterVersion:
     """Freeze a draft while a vote (its own, or a motion's) decides on it.
 
-    :raises Conflict: when it is not a draft, or another version is being voted on.
-    :raises InvalidInput: when it has no article, or an article lacks its authoritative text.
+    Callers check :func:`check_ready_for_vote` first, before they create the vote.
     """
-    check_ready_for_vote(version)
     version.vote_id = vote.id
     version.status = VersionStatus.voting
     db.session.flush()

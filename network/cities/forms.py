@@ -15,7 +15,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from network.cities import rules
 from network.cities.models import MembershipStatus, Region
@@ -106,7 +114,7 @@ class NewCityForm(CityForm):
             "It cannot be changed later."
         ),
     )
-    applied_on = DateField(_l("Application date"), validators=[DataRequired()])
+    applied_on = DateField(_l("Application date"), validators=[InputRequired()])
 
     def validate_slug(self, field: StringField) -> None:
         """Check the slug's shape when one is given."""
@@ -120,7 +128,7 @@ class StatusForm(FlaskForm):
     """Move a city to another membership status."""
 
     status = SelectField(_l("New status"), validators=[DataRequired()])
-    effective_on = DateField(_l("Effective date"), validators=[DataRequired()])
+    effective_on = DateField(_l("Effective date"), validators=[InputRequired()])
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=1000), NoControlCharacters()],

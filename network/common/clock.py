@@ -10,6 +10,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(value: datetime | None) -> datetime | None:
+    """Read a naive date and time entered in a form (labelled UTC) as UTC."""
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
 def today() -> date:
     """Return the current UTC date."""
     return now().date()

@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from network.cities.rules import is_language_tag
 from network.common.forms import NoControlCharacters, strip
@@ -111,7 +111,7 @@ class InPersonForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=120), NoControlCharacters()],
     )
-    signed_on = DateField(_l("Date of signature"), validators=[DataRequired()])
+    signed_on = DateField(_l("Date of signature"), validators=[InputRequired()])
 
 
 class WithdrawForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, DateTimeLocalField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from network.common.enums import choices
 from network.common.forms import NoControlCharacters, strip
@@ -17,7 +17,7 @@ class ElectionForm(FlaskForm):
     """Open an election for an office and a term."""
 
     office = SelectField(_l("Office"), choices=choices(Office), validators=[DataRequired()])
-    term_start = DateField(_l("Term starts"), validators=[DataRequired()])
+    term_start = DateField(_l("Term starts"), validators=[InputRequired()])
     term_end = DateField(
         _l("Term ends"),
         validators=[Optional()],

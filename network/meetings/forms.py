@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from network.common.enums import choices
 from network.common.forms import NoControlCharacters, strip
@@ -20,7 +20,7 @@ class MeetingForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=200), NoControlCharacters()],
     )
-    held_on = DateField(_l("Date"), validators=[DataRequired()])
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
     place = StringField(
         _l("Place"),
         filters=[strip],

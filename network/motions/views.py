@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -150,12 +148,11 @@ def put_to_vote(motion_id: int) -> Response:
     if not form.validate_on_submit():
         flash(_("Choose the kind of ballot, and a closing time in the future if any."), "error")
         return redirect(url_for("motions.show", motion_id=motion.id))
-    closes_at = form.closes_at.data.replace(tzinfo=UTC) if form.closes_at.data else None
     try:
         vote = services.put_to_vote(
             motion,
             secrecy=Secrecy(form.secrecy.data),
-            closes_at=closes_at,
+            closes_at=clock.as_utc(form.closes_at.data),
             actor=current_user,
             now=clock.now(),
         )

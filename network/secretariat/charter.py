@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -185,14 +183,12 @@ def put_to_vote(number: int) -> Response | tuple[str, int]:
     version = _version_or_404(number)
     form = PutToVoteForm()
     if form.validate_on_submit():
-        opens_at = form.opens_at.data.replace(tzinfo=UTC) if form.opens_at.data else None
-        closes_at = form.closes_at.data.replace(tzinfo=UTC) if form.closes_at.data else None
         try:
             vote = services.put_to_vote(
                 version,
                 secrecy=Secrecy(form.secrecy.data),
-                opens_at=opens_at,
-                closes_at=closes_at,
+                opens_at=clock.as_utc(form.opens_at.data),
+                closes_at=clock.as_utc(form.closes_at.data),
                 actor=current_user,
                 now=clock.now(),
             )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,10 +23,6 @@ from network.votes.models import Secrecy
 bp = Blueprint("secretariat_elections", __name__, url_prefix="/secretariat/elections")
 
 
-def _utc(value):  # noqa: ANN001, ANN202
-    return value.replace(tzinfo=UTC) if value else None
-
-
 def _back(election_id: int) -> Response:
     return redirect(url_for("elections.show", election_id=election_id))
 
@@ -44,7 +38,7 @@ def new() -> Response | tuple[str, int] | str:
                 office=Office(form.office.data),
                 term_start=form.term_start.data,
                 term_end=form.term_end.data,
-                nominations_close_at=_utc(form.nominations_close_at.data),
+                nominations_close_at=clock.as_utc(form.nominations_close_at.data),
                 actor=current_user,
                 now=clock.now(),
             )
@@ -85,7 +79,7 @@ def open_ballot(election_id: int) -> Response:
         vote = services.open_ballot(
             election,
             secrecy=Secrecy(form.secrecy.data),
-            closes_at=_utc(form.closes_at.data),
+            closes_at=clock.as_utc(form.closes_at.data),
             actor=current_user,
             now=clock.now(),
         )

@@ -107,3 +107,33 @@ def test_diff_with_bad_parameters_is_refused_cleanly(client, people, query):
 def test_verify_form_sends_to_the_code_page(client):
     response = client.get("/verify/?code=abcd efgh jkmn pqrs")
     assert response.status_code == 302 and response.location == "/verify/ABCD-EFGH-JKMN-PQRS"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"number": "0"}, "Number must be between 1 and 999."),
+        ({"number": "1"}, "Article 1 exists already."),
+        ({"texts-0-language": "xx-nonsense"}, "is not a language code."),
+        ({"texts-0-body": ""}, "Give the language, the title and the text."),
+        (
+            {"texts-0-language": "", "texts-0-title": "", "texts-0-body": ""},
+            "Write the article in at least one language.",
+        ),
+    ],
+)
+def test_bad_articles_are_refused(people, ledger, data, message):
+    number = draft_with_articles(people["secretariat"])
+    before = ledger.audit_seq()
+    response = people["secretariat"].post(
+        f"/secretariat/charter/{number}/articles/new",
+        data={
+            "number": "9",
+            "texts-0-language": "en",
+            "texts-0-title": "Seat",
+            "texts-0-body": "Seoul.",
+            **data,
+        },
+    )
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert ledger.audit_seq() == before

@@ -74,3 +74,18 @@ def test_in_session_decisions_check_the_subject_and_the_date(app, council, ledge
     )
     assert response.status_code == 422
     assert "Only a motion still to be decided" in response.get_data(as_text=True)
+
+
+def test_bad_meetings_are_refused(council, ledger):  # noqa: F811
+    before = ledger.audit_seq()
+    for data, message in [
+        ({"title": "", "held_on": "2018-12-12", "place": "Seoul"}, "This field is required."),
+        ({"title": "T", "held_on": "12/12/2018", "place": "Seoul"}, "Not a valid date value."),
+        (
+            {"title": "T" * 201, "held_on": "2018-12-12", "place": "Seoul"},
+            "Field cannot be longer than 200 characters.",
+        ),
+    ]:
+        response = council["secretariat"].post("/meetings/new", data=data)
+        assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert ledger.audit_seq() == before

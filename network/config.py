@@ -64,8 +64,17 @@ class BaseConfig:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
-    SIGN_PASSWORD_LIMIT = "5 per 15 minutes"
-    API_RATE_LIMIT = "600 per minute"  # failed password re-entries when signing
+    SIGN_PASSWORD_LIMIT = "5 per 15 minutes"  # failed password re-entries when signing
+    REAUTH_LIMIT = "5 per 15 minutes"  # failed password re-entries for sensitive actions
+    TWO_FACTOR_LIMIT = "5 per 15 minutes"  # failed authentication codes per account
+    API_RATE_LIMIT = "600 per minute"
+
+    # Second factor (TOTP, RFC 6238): required for these roles, offered to the others.
+    TWO_FACTOR_REQUIRED_ROLES = ("secretariat",)
+    TWO_FACTOR_ISSUER = "Decent Work City Network"
+    # Between the password and the code, the half-logged-in state lasts this long.
+    TWO_FACTOR_PENDING_AGE = timedelta(minutes=5)
+    RECOVERY_CODE_COUNT = 10
 
     # Number of reverse proxies whose X-Forwarded-* headers are trusted; 0 trusts none.
     TRUST_PROXY_HOPS = 0

@@ -57,6 +57,11 @@ class User(db.Model):
     # Raised whenever every session of the account must end (password change,
     # deactivation); a session carrying an older number is no longer accepted.
     session_version: Mapped[int] = mapped_column(default=1)
+    # Second factor: the authenticator's key (base32) once enrolment is confirmed, and
+    # the last time step accepted, so that a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     city: Mapped[City | None] = relationship(back_populates="accounts")
@@ -93,8 +98,25 @@ class User(db.Model):
         """Tell whether the invitation was taken up (a password is set)."""
         return self.password_hash is not None
 
+    @property
+    def has_two_factor(self) -> bool:
+        """Tell whether logging in asks for a code from an authenticator."""
+        return self.totp_enabled_at is not None and self.totp_secret is not None
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator (lost phone); kept hashed."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Invitation(db.Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -29,6 +30,10 @@ def directory_statement(filters: DirectoryFilter) -> sa.Select[tuple[City]]:
     ``q`` matches the English name or a name in any language, ignoring case.
     """
     statement = sa.select(City).options(selectinload(City.texts)).order_by(City.name)
+    return _filtered(statement, filters)
+
+
+def _filtered(statement: sa.Select, filters: DirectoryFilter) -> sa.Select:
     if filters.region is not None:
         statement = statement.where(City.region == filters.region)
     if filters.country:
@@ -44,6 +49,21 @@ def directory_statement(filters: DirectoryFilter) -> sa.Select[tuple[City]]:
             sa.or_(City.name.icontains(term, autoescape=True), City.id.in_(other_names))
         )
     return statement
+
+
+EXPORT_COLUMNS = ("slug", "name", "country", "region", "status", "joined_on", "website")
+
+
+def directory_export_rows(filters: DirectoryFilter, batch: int = 500) -> Iterator[sa.Row]:
+    """Yield the export columns of the matching cities, fetched ``batch`` rows at a time.
+
+    Plain rows, no texts, from one statement (a server-side cursor on PostgreSQL), so
+    memory stays flat whatever the size of the directory.
+    """
+    columns = [getattr(City, name) for name in EXPORT_COLUMNS]
+    statement = _filtered(sa.select(*columns).order_by(City.name), filters)
+    with db.session.execute(statement.execution_options(yield_per=batch)) as result:
+        yield from result
 
 
 def countries_in_directory() -> list[str]:

@@ -10,7 +10,7 @@ from network.cities import queries
 from network.cities.models import MembershipStatus, Region
 from network.common import clock
 from network.common.decorators import public
-from network.common.export import csv_text
+from network.common.export import csv_response
 from network.common.pagination import page_request
 from network.db import db
 from network.declarations import queries as declaration_queries
@@ -87,23 +87,17 @@ def show(slug: str) -> str:
 @bp.route("/export.csv")
 @public
 def export_csv() -> Response:
-    """Export the directory, with the current filters, as CSV."""
-    filters = directory_filter_from(request.args)
+    """Export the directory, with the current filters, as CSV streamed row by row."""
     rows = (
         [
-            city.slug,
-            city.name,
-            city.country,
-            city.region.value,
-            city.status.value,
-            city.joined_on.isoformat() if city.joined_on else "",
-            city.website,
+            row.slug,
+            row.name,
+            row.country,
+            row.region.value,
+            row.status.value,
+            row.joined_on.isoformat() if row.joined_on else "",
+            row.website,
         ]
-        for city in db.session.scalars(queries.directory_statement(filters))
+        for row in queries.directory_export_rows(directory_filter_from(request.args))
     )
-    header = ["slug", "name", "country", "region", "status", "joined_on", "website"]
-    return Response(
-        csv_text(header, rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=dwcn-cities.csv"},
-    )
+    return csv_response(list(queries.EXPORT_COLUMNS), rows, "dwcn-cities.csv")

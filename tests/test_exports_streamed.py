@@ -1,0 +1,135 @@
+"""CSV exports are streamed row by row from one query, with the same bytes as before."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+
+from network.cities.models import MembershipStatus, Region
+from network.common.export import csv_text
+from network.db import db
+from network.declarations import queries as declaration_queries
+from network.declarations.models import Declaration, DeclarationStatus, Signature, SignatureMode
+from network.declarations.views import EXPORT_FIELDS
+
+NOW = datetime(2018, 12, 12, 9, 0, tzinfo=UTC)
+
+
+def _declaration_with_signatures(app, cities) -> str:
+    with app.app_context():
+        declaration = Declaration(
+            slug="streamed",
+            authoritative_language="en",
+            status=DeclarationStatus.open,
+            created_at=NOW,
+        )
+        db.session.add(declaration)
+        db.session.flush()
+        for number, city in enumerate(cities):
+            db.session.add(
+                Signature(
+                    declaration_id=declaration.id,
+                    city_id=city.id,
+                    signatory_name=f"=Mayor {number}" if number == 0 else f"Mayor {number}",
+                    signatory_title="Mayor",
+                    signed_on=date(2018, 12, 12 - number % 3),
+                    mode=SignatureMode.in_person,
+                    verification_code=f"CODE-{number:04d}",
+                    recorded_at=NOW,
+                )
+            )
+        db.session.commit()
+    return "streamed"
+
+
+def _count_statements(app, url: str) -> tuple[int, bytes, bool]:
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+    try:
+        with app.test_client().get(url) as response:
+            assert response.status_code == 200
+            streamed = response.is_streamed
+            body = response.get_data()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+    return len(seen), body, streamed
+
+
+def test_the_city_directory_export_is_streamed_and_complete(app, client, make):
+    make.city("Seoul", names={"ko": "서울"})
+    make.city("Hamburg", country="DE", region=Region.europe_central_asia)
+    make.city("@Vienna", slug="vienna", country="AT", region=Region.europe_central_asia)
+    make.city("Setagaya", country="JP", status=MembershipStatus.applicant)
+    response = client.get("/cities/export.csv?region=europe-central-asia")
+    assert response.is_streamed
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"] == "attachment; filename=dwcn-cities.csv"
+    expected = csv_text(
+        ["slug", "name", "country", "region", "status", "joined_on", "website"],
+        [
+            ["vienna", "@Vienna", "AT", "europe-central-asia", "member", "2018-12-12", None],
+            ["hamburg", "Hamburg", "DE", "europe-central-asia", "member", "2018-12-12", None],
+        ],
+    )
+    assert response.get_data(as_text=True) == expected
+    assert expected.splitlines()[1].startswith("vienna,'@Vienna")  # formula neutralised
+    everyone = list(csv.DictReader(io.StringIO(client.get("/cities/export.csv").text)))
+    assert [row["slug"] for row in everyone] == ["vienna", "hamburg", "seoul", "setagaya"]
+    assert everyone[3]["joined_on"] == ""
+
+
+def test_the_signatures_export_is_streamed_and_matches_the_api(app, client, make):
+    cities = [make.city(f"City {n}", slug=f"city-{n}", country="FR") for n in range(7)]
+    slug = _declaration_with_signatures(app, cities)
+    response = client.get(f"/declarations/{slug}/signatures.csv")
+    assert response.is_streamed
+    assert response.headers["Content-Disposition"] == f"attachment; filename={slug}-signatures.csv"
+    api = client.get(f"/api/v1/declarations/{slug}/signatures").get_json()["items"]
+    expected = csv_text(EXPORT_FIELDS, ([row[f] for f in EXPORT_FIELDS] for row in api))
+    assert response.get_data(as_text=True) == expected
+    rows = list(csv.DictReader(io.StringIO(expected)))
+    assert len(rows) == 7 and rows[0]["signed_on"] <= rows[-1]["signed_on"]
+    assert any(row["signatory_name"] == "'=Mayor 0" for row in rows)
+
+
+def test_exports_run_the_same_statements_whatever_the_number_of_rows(app, make, monkeypatch):
+    # A batch of 2 makes seven rows take four fetches from the same one statement.
+    monkeypatch.setattr(
+        declaration_queries.signatures_for_export, "__defaults__", (2,), raising=True
+    )
+    cities = [make.city(f"City {n}", slug=f"city-{n}", country="FR") for n in range(7)]
+    slug = _declaration_with_signatures(app, cities[:1])
+    few, few_body, streamed = _count_statements(app, f"/declarations/{slug}/signatures.csv")
+    assert streamed
+    with app.app_context():
+        declaration_id = db.session.scalar(
+            sa.select(Declaration.id).where(Declaration.slug == slug)
+        )
+        for number, city in enumerate(cities[1:], start=1):
+            db.session.add(
+                Signature(
+                    declaration_id=declaration_id,
+                    city_id=city.id,
+                    signatory_name=f"Mayor {number}",
+                    signatory_title="Mayor",
+                    signed_on=date(2018, 12, 12),
+                    mode=SignatureMode.online,
+                    verification_code=f"MORE-{number:04d}",
+                    recorded_at=NOW,
+                )
+            )
+        db.session.commit()
+    many, many_body, _ = _count_statements(app, f"/declarations/{slug}/signatures.csv")
+    assert many == few
+    assert many_body.count(b"\r\n") == 8 and few_body.count(b"\r\n") == 2
+    cities_few, _, _ = _count_statements(app, "/cities/export.csv?q=City 0")
+    cities_all, body, _ = _count_statements(app, "/cities/export.csv")
+    assert cities_all == cities_few and body.count(b"\r\n") == 8

@@ -31,6 +31,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_conditional_get(app)
     return app
 
 
@@ -142,6 +143,13 @@ def register_security_headers(app: Flask) -> None:
     from network.common.security import init_security_headers
 
     init_security_headers(app)
+
+
+def register_conditional_get(app: Flask) -> None:
+    """Answer anonymous reads of public routes with ETags, 304s and the page cache."""
+    from network.common.conditional import init_conditional_get
+
+    init_conditional_get(app)
 
 
 def register_template_helpers(app: Flask) -> None:

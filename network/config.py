@@ -79,6 +79,15 @@ class BaseConfig:
     # Number of reverse proxies whose X-Forwarded-* headers are trusted; 0 trusts none.
     TRUST_PROXY_HOPS = 0
 
+    # Rendered public pages are kept for anonymous visitors, keyed by the audit head
+    # (network/common/conditional.py), so any change of state invalidates them at once.
+    # PUBLIC_CACHE=0 in the environment switches the cache off (ETags stay).
+    PUBLIC_CACHE = True
+    CACHE_TYPE = "SimpleCache"  # RedisCache, shared by every process, when REDIS_URL is set
+    CACHE_DEFAULT_TIMEOUT = 3600
+    CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
+    CACHE_KEY_PREFIX = "dwcn:"
+
     DIRECTORY_PER_PAGE = 25
     # An unseconded motion lapses after this long.
     MOTION_SECONDING_PERIOD = timedelta(days=14)
@@ -111,6 +120,7 @@ class TestingConfig(BaseConfig):
     ENV_NAME = "testing"
     TESTING = True
     WTF_CSRF_ENABLED = False
+    PUBLIC_CACHE = False  # the tests of the cache switch it on
     # Tests travel in time to see votes close and motions lapse; the idle-timeout test
     # sets the real 30 minutes back.
     IDLE_TIMEOUT = timedelta(days=60)
@@ -157,8 +167,12 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
             config[key] = environ[key]
     if environ.get("TRUST_PROXY_HOPS"):
         config["TRUST_PROXY_HOPS"] = int(environ["TRUST_PROXY_HOPS"])
+    if environ.get("PUBLIC_CACHE"):
+        config["PUBLIC_CACHE"] = environ["PUBLIC_CACHE"].strip().lower() in {"1", "true", "yes"}
     if config.get("REDIS_URL"):
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        config["CACHE_TYPE"] = "RedisCache"
+        config["CACHE_REDIS_URL"] = config["REDIS_URL"]
 
 
 def check_production(config: dict[str, Any]) -> None:

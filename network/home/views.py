@@ -16,6 +16,7 @@ from network.common.i18n import SESSION_KEY
 from network.db import db
 from network.elections import queries as election_queries
 from network.elections.models import Office
+from network.extensions import csrf
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
 
@@ -36,9 +37,18 @@ def index() -> str:
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 @public
 def set_language() -> Response:
-    """Switch the interface language; a logged-in account keeps it as its setting."""
+    """Switch the interface language; a logged-in account keeps it as its setting.
+
+    A visitor's switch only sets their own session's language, so it needs no CSRF
+    token, and the public pages that carry the switcher hold nothing personal and
+    can be cached for everyone. A logged-in account's setting is a change of state:
+    its token is checked.
+    """
+    if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
     locale = request.form.get("locale", "")
     target = request.form.get("next")
     if locale in current_app.config["LANGUAGES"]:

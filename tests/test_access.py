@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.cities", "GET"): (P, 200),
     ("api.city", "GET"): (P, 200),
     ("api.audit_head", "GET"): (P, 200),
+    ("api.openapi", "GET"): (P, 200),
     # Logged-in people are sent on from the login page.
     ("auth.login", "GET"): (P, {"anonymous": 200, "*": 302}),
     ("auth.login", "POST"): (P, {"anonymous": 422, "*": 302}),

@@ -45,6 +45,7 @@ PAGES = [
     "/api/v1/declarations",
     "/api/v1/declarations/seoul-declaration-2017/signatures",
     "/api/v1/audit/head",
+    "/api/v1/openapi.json",
 ]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug import Response
 
 from network.api import serializers
+from network.api.openapi import document as openapi_document
 from network.audit import queries as audit_queries
 from network.charter import queries as charter_queries
 from network.charter.models import CharterVersion, VersionStatus
@@ -250,3 +251,10 @@ def audit_head() -> Response:
     """Give the number and hash of the newest audit entry."""
     head = audit_queries.head()
     return jsonify(seq=head.seq, hash=head.hash)
+
+
+@bp.route("/openapi.json")
+@public
+def openapi() -> Response:
+    """Give the OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document(current_app.extensions["network_version"]))

@@ -1,0 +1,636 @@
+"""The OpenAPI 3.1 description of ``/api/v1``, served at ``/api/v1/openapi.json``.
+
+Built from data here rather than kept as a file so the enumerations (regions,
+statuses, kinds…) come from the models themselves and cannot drift from them. The
+test suite validates the document and every answer of every route against it.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from network.charter.models import VersionStatus
+from network.cities.models import MembershipStatus, Region
+from network.common.pagination import API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, MAX_PAGE
+from network.declarations.models import DeclarationStatus, SignatureMode
+from network.elections.models import ElectionStatus, NominationStatus, Office
+from network.resolutions.models import ResolutionKind
+from network.votes.models import Secrecy, VoteKind, VoteStatus
+from network.votes.tally import MajorityRule, Outcome
+
+PREFIX = "/api/v1"
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+URL = {"type": "string", "format": "uri"}
+SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+LANGUAGE_MAP = {"type": "object", "additionalProperties": STRING}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """Allow ``null`` besides the schema's own type."""
+    if "$ref" in schema or "enum" in schema:
+        return {"oneOf": [schema, {"type": "null"}]}
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+def enum_of(enum_class: type[Enum], **extra: Any) -> dict[str, Any]:
+    """Return a string schema listing an enumeration's values."""
+    return {"type": "string", "enum": [member.value for member in enum_class], **extra}
+
+
+def ref(name: str) -> dict[str, str]:
+    """Point at a schema of the components."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(properties: dict[str, Any], *, required: list[str] | None = None) -> dict[str, Any]:
+    """Return an object schema; every property is required unless ``required`` lists some."""
+    return {
+        "type": "object",
+        "required": list(properties) if required is None else required,
+        "properties": properties,
+    }
+
+
+def page_of(name: str) -> dict[str, Any]:
+    """Return the contract's list envelope around items of a component schema."""
+    return obj(
+        {
+            "items": {"type": "array", "items": ref(name)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": API_MAX_PER_PAGE},
+            "total": {"type": "integer", "minimum": 0},
+        }
+    )
+
+
+CITY_SUMMARY = {
+    "slug": SLUG,
+    "name": STRING,
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    "region": enum_of(Region),
+    "status": enum_of(MembershipStatus),
+    "joined_on": nullable(DATE),
+    "url": URL,
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": obj(
+        {
+            "error": obj(
+                {
+                    "code": {
+                        "type": "string",
+                        "examples": ["bad_request", "not_found", "too_many_requests"],
+                    },
+                    "message": STRING,
+                }
+            )
+        }
+    ),
+    "CitySummary": obj(CITY_SUMMARY),
+    "Term": obj(
+        {
+            "office": enum_of(Office),
+            "city": SLUG,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "election": nullable(INTEGER),
+        }
+    ),
+    "City": obj(
+        CITY_SUMMARY
+        | {
+            "names": {**LANGUAGE_MAP, "description": "language → the city's name"},
+            "website": nullable(STRING),
+            "profile": {**LANGUAGE_MAP, "description": "language → a short profile"},
+            "delegates": {"type": "array", "items": STRING},
+            "declarations_signed": {"type": "array", "items": SLUG},
+            "chair_terms": {"type": "array", "items": ref("Term")},
+            "status_history": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "from": nullable(enum_of(MembershipStatus)),
+                        "to": enum_of(MembershipStatus),
+                        "effective_on": DATE,
+                        "reason": STRING,
+                    }
+                ),
+            },
+        }
+    ),
+    "Rules": obj(
+        {
+            "quorum": {"type": "string", "description": "a fraction of the electorate, e.g. 1/2"},
+            "ordinary": enum_of(MajorityRule),
+            "amendment": enum_of(MajorityRule),
+            "admission": enum_of(MajorityRule),
+            "suspension": enum_of(MajorityRule),
+            "chair_election": enum_of(MajorityRule),
+            "chair_term_years": {"type": "integer", "minimum": 1},
+            "ties": STRING,
+        },
+        required=["quorum", "ordinary", "amendment", "chair_election", "chair_term_years"],
+    ),
+    "CharterVersionSummary": obj(
+        {
+            "version": {"type": "integer", "minimum": 1},
+            "status": enum_of(VersionStatus),
+            "adopted_on": nullable(DATE),
+            "resolution": nullable({"type": "string", "pattern": r"^DWCN/RES/\d{4}/\d+$"}),
+            "authoritative_language": STRING,
+            "url": URL,
+        },
+        required=["version", "status", "adopted_on", "resolution"],
+    ),
+    "CharterVersion": {
+        "allOf": [
+            ref("CharterVersionSummary"),
+            obj(
+                {
+                    "rules": ref("Rules"),
+                    "articles": {
+                        "type": "array",
+                        "items": obj(
+                            {
+                                "number": {"type": "integer", "minimum": 1},
+                                "title": STRING,
+                                "text": STRING,
+                                "language": STRING,
+                                "authoritative_language": STRING,
+                            }
+                        ),
+                    },
+                }
+            ),
+        ]
+    },
+    "Quorum": obj(
+        {
+            "electorate": INTEGER,
+            "cast": INTEGER,
+            "fraction": STRING,
+            "required": INTEGER,
+            "met": BOOLEAN,
+        }
+    ),
+    "Result": obj(
+        {
+            "quorum_met": BOOLEAN,
+            "quorum": ref("Quorum"),
+            "counts": {
+                "type": "object",
+                "additionalProperties": {"type": "integer", "minimum": 0},
+                "description": "yes/no/abstain, or candidate option id → votes (first count)",
+            },
+            "majority": obj({"rule": enum_of(MajorityRule), "needed": nullable(INTEGER)}),
+            "outcome": enum_of(Outcome),
+            "blank": INTEGER,
+            "rounds": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "counts": {"type": "object", "additionalProperties": INTEGER},
+                        "valid": INTEGER,
+                        "eliminated": {"type": "array", "items": STRING},
+                    }
+                ),
+            },
+            "winner": nullable(STRING),
+            "tied": {"type": "array", "items": STRING},
+            "runoff": {"type": "array", "items": STRING},
+            "tie": BOOLEAN,
+        },
+        required=["quorum_met", "counts", "majority", "outcome"],
+    ),
+    "Choice": {
+        "description": "yes/no/abstain, a candidate, a ranking of candidates, or null (blank)",
+        "oneOf": [STRING, {"type": "array", "items": STRING}, {"type": "null"}],
+    },
+    "Vote": obj(
+        {
+            "id": INTEGER,
+            "subject": obj({"type": STRING, "id": INTEGER, "title": STRING}),
+            "kind": enum_of(VoteKind),
+            "secrecy": enum_of(Secrecy),
+            "status": enum_of(VoteStatus),
+            "opens_at": nullable(DATE_TIME),
+            "closes_at": nullable(DATE_TIME),
+            "accepting_ballots": BOOLEAN,
+            "electorate_size": nullable(INTEGER),
+            "ballots_cast": {"type": "integer", "minimum": 0},
+            "rules": obj(
+                {
+                    "majority": nullable(enum_of(MajorityRule)),
+                    "quorum": nullable(STRING),
+                    "source": nullable(STRING),
+                }
+            ),
+            "options": {"type": "array", "items": obj({"id": INTEGER, "label": STRING})},
+            "result": {**ref("Result"), "description": "once the vote is closed"},
+            "roll_call": {
+                "type": "array",
+                "description": "recorded votes, once closed",
+                "items": obj({"city": SLUG, "choice": ref("Choice")}),
+            },
+            "ballots": {
+                "type": "array",
+                "description": "secret votes, once closed: no city, a receipt each",
+                "items": obj({"receipt": STRING, "choice": ref("Choice")}),
+            },
+        },
+        required=[
+            "id",
+            "subject",
+            "kind",
+            "secrecy",
+            "status",
+            "opens_at",
+            "closes_at",
+            "electorate_size",
+            "ballots_cast",
+        ],
+    ),
+    "Election": obj(
+        {
+            "id": INTEGER,
+            "office": enum_of(Office),
+            "term_start": DATE,
+            "term_end": DATE,
+            "status": enum_of(ElectionStatus),
+            "candidates": {"type": "array", "items": SLUG},
+            "nominations": {
+                "type": "array",
+                "items": obj({"city": SLUG, "status": enum_of(NominationStatus)}),
+            },
+            "rounds": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "number": {"type": "integer", "minimum": 1},
+                        "vote": INTEGER,
+                        "status": enum_of(VoteStatus),
+                        "candidates": {"type": "array", "items": STRING},
+                        "counts": {
+                            "type": "array",
+                            "description": "one object per count: candidate → votes",
+                            "items": {"type": "object", "additionalProperties": INTEGER},
+                        },
+                        "eliminated": {
+                            "type": "array",
+                            "items": {"type": "array", "items": STRING},
+                        },
+                        "outcome": nullable(enum_of(Outcome)),
+                    }
+                ),
+            },
+            "ties_settled": {"type": "array", "items": {"type": "object"}},
+            "winner": nullable(SLUG),
+            "certified": BOOLEAN,
+            "url": URL,
+        },
+        required=[
+            "id",
+            "office",
+            "term_start",
+            "term_end",
+            "status",
+            "candidates",
+            "rounds",
+            "winner",
+        ],
+    ),
+    "Resolution": obj(
+        {
+            "number": {"type": "string", "pattern": r"^DWCN/RES/\d{4}/\d+$"},
+            "title": STRING,
+            "kind": enum_of(ResolutionKind),
+            "adopted_on": DATE,
+            "vote": nullable(INTEGER),
+            "meeting": nullable(INTEGER),
+            "mode": {"type": "string", "enum": ["online", "in_session"]},
+            "text": nullable(STRING),
+            "url": URL,
+        },
+        required=["number", "title", "adopted_on", "vote", "meeting", "mode"],
+    ),
+    "Declaration": obj(
+        {
+            "slug": SLUG,
+            "title": nullable(STRING),
+            "status": {
+                "type": "string",
+                "enum": [DeclarationStatus.open.value, DeclarationStatus.closed.value],
+            },
+            "opened_on": nullable(DATE),
+            "closed_on": nullable(DATE),
+            "authoritative_language": STRING,
+            "language": nullable(STRING),
+            "languages": {"type": "array", "items": STRING},
+            "text": nullable(
+                obj(
+                    {
+                        "preamble": STRING,
+                        "commitments": {
+                            "type": "array",
+                            "items": obj(
+                                {"number": {"type": "integer", "minimum": 1}, "text": STRING}
+                            ),
+                        },
+                    }
+                )
+            ),
+            "signature_count": {"type": "integer", "minimum": 0},
+            "url": URL,
+        },
+        required=[
+            "slug",
+            "title",
+            "status",
+            "opened_on",
+            "closed_on",
+            "authoritative_language",
+            "text",
+            "signature_count",
+        ],
+    ),
+    "Signature": obj(
+        {
+            "city": SLUG,
+            "city_name": STRING,
+            "signatory_name": STRING,
+            "signatory_title": STRING,
+            "signed_on": DATE,
+            "mode": enum_of(SignatureMode),
+            "verification_code": STRING,
+            "withdrawn": BOOLEAN,
+            "withdrawal_reason": nullable(STRING),
+        }
+    ),
+    "AuditHead": obj(
+        {
+            "seq": {"type": "integer", "minimum": 0},
+            "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        }
+    ),
+    "Verification": {
+        "oneOf": [
+            obj(
+                {
+                    "code": STRING,
+                    "type": {"const": "ballot"},
+                    "vote": INTEGER,
+                    "vote_title": STRING,
+                    "vote_status": enum_of(VoteStatus),
+                    "kind": enum_of(VoteKind),
+                    "choice": {**ref("Choice"), "description": "null until the vote is closed"},
+                }
+            ),
+            obj(
+                {
+                    "code": STRING,
+                    "type": {"const": "signature"},
+                    "declaration": SLUG,
+                    "declaration_title": STRING,
+                    "city": SLUG,
+                    "city_name": STRING,
+                    "signatory_name": STRING,
+                    "signatory_title": STRING,
+                    "signed_on": DATE,
+                    "mode": enum_of(SignatureMode),
+                    "withdrawn": BOOLEAN,
+                    "withdrawal_reason": nullable(STRING),
+                }
+            ),
+        ]
+    },
+    "OpenAPI": obj({"openapi": STRING, "info": {"type": "object"}, "paths": {"type": "object"}}),
+}
+
+PARAMETERS: dict[str, Any] = {
+    "page": {
+        "name": "page",
+        "in": "query",
+        "description": "the page of the list, from 1",
+        "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+    },
+    "per_page": {
+        "name": "per_page",
+        "in": "query",
+        "description": f"items per page, at most {API_MAX_PER_PAGE}",
+        "schema": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": API_MAX_PER_PAGE,
+            "default": API_DEFAULT_PER_PAGE,
+        },
+    },
+    "lang": {
+        "name": "lang",
+        "in": "query",
+        "description": "language of the texts (else the interface's); falls back to the "
+        "authoritative text, and says which language it gives",
+        "schema": {"type": "string", "examples": ["en", "ko"]},
+    },
+    "If-None-Match": {
+        "name": "If-None-Match",
+        "in": "header",
+        "description": "an ETag from an earlier answer: 304 with no body if nothing changed",
+        "schema": STRING,
+    },
+}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": schema}
+
+
+def _path(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema}
+
+
+def _param(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    schema: dict[str, Any],
+    *,
+    parameters: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    not_found: str | None = None,
+    bad_request: bool = False,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "OK",
+            "headers": {"ETag": {"description": "the answer's validator", "schema": STRING}},
+            "content": {"application/json": {"schema": schema}},
+        },
+        "304": {"description": "not modified since the ETag sent in If-None-Match"},
+        "429": _error("too many requests from this address (API_RATE_LIMIT)"),
+    }
+    if bad_request:
+        responses["400"] = _error("a query parameter has a value outside what the route accepts")
+    if not_found:
+        responses["404"] = _error(not_found)
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": [*parameters, _param("If-None-Match")],
+            "responses": dict(sorted(responses.items())),
+        }
+    }
+
+
+LIST = [_param("page"), _param("per_page")]
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        f"{PREFIX}/cities": _operation(
+            "listCities",
+            "Member cities, by English name, filtered and searched",
+            page_of("CitySummary"),
+            parameters=[
+                _query("region", enum_of(Region), "ILO region"),
+                _query(
+                    "country",
+                    {"type": "string", "pattern": "^[A-Za-z]{2}$"},
+                    "ISO 3166-1 alpha-2 code",
+                ),
+                _query("status", enum_of(MembershipStatus), "membership status"),
+                _query("q", STRING, "part of the city's name in any language"),
+                *LIST,
+            ],
+            bad_request=True,
+        ),
+        f"{PREFIX}/cities/{{slug}}": _operation(
+            "getCity",
+            "One city with names, profile, delegates, declarations signed and chair terms",
+            ref("City"),
+            parameters=[_path("slug", STRING)],
+            not_found="no city has this slug",
+        ),
+        f"{PREFIX}/charter": _operation(
+            "getCharter",
+            "The charter in force, its rules and its articles in ?lang=",
+            ref("CharterVersion"),
+            parameters=[_param("lang")],
+            not_found="no charter is in force yet (the founding rules apply)",
+            bad_request=True,
+        ),
+        f"{PREFIX}/charter/versions": _operation(
+            "listCharterVersions",
+            "Versions of the charter put to the vote, newest first (drafts are not public)",
+            page_of("CharterVersionSummary"),
+            parameters=LIST,
+            bad_request=True,
+        ),
+        f"{PREFIX}/votes/{{vote_id}}": _operation(
+            "getVote",
+            "A vote: participation while open; result and roll call or receipts once closed",
+            ref("Vote"),
+            parameters=[_path("vote_id", INTEGER)],
+            not_found="no vote has this number",
+        ),
+        f"{PREFIX}/verify/{{code}}": _operation(
+            "verifyCode",
+            "What a ballot receipt or a signature's verification code belongs to",
+            ref("Verification"),
+            parameters=[_path("code", STRING)],
+            not_found="no ballot or signature has this code",
+        ),
+        f"{PREFIX}/elections": _operation(
+            "listElections",
+            "Elections, newest term first, with rounds, counts and winners",
+            page_of("Election"),
+            parameters=LIST,
+            bad_request=True,
+        ),
+        f"{PREFIX}/elections/{{election_id}}": _operation(
+            "getElection",
+            "One election with its nominations, rounds and counts",
+            ref("Election"),
+            parameters=[_path("election_id", INTEGER)],
+            not_found="no election has this number",
+        ),
+        f"{PREFIX}/resolutions": _operation(
+            "listResolutions",
+            "The register of resolutions, newest first",
+            page_of("Resolution"),
+            parameters=[
+                _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "year of adoption"),
+                _query("kind", enum_of(ResolutionKind), "kind of decision"),
+                _query("q", STRING, "words of the title"),
+                *LIST,
+            ],
+            bad_request=True,
+        ),
+        f"{PREFIX}/declarations": _operation(
+            "listDeclarations",
+            "Joint declarations (not drafts) with their text in ?lang= and signature counts",
+            page_of("Declaration"),
+            parameters=[_param("lang"), *LIST],
+            bad_request=True,
+        ),
+        f"{PREFIX}/declarations/{{slug}}": _operation(
+            "getDeclaration",
+            "One declaration with its text in ?lang=",
+            ref("Declaration"),
+            parameters=[_path("slug", STRING), _param("lang")],
+            not_found="no declaration has this address",
+            bad_request=True,
+        ),
+        f"{PREFIX}/declarations/{{slug}}/signatures": _operation(
+            "listSignatures",
+            "A declaration's signatures by date, withdrawn ones marked",
+            page_of("Signature"),
+            parameters=[_path("slug", STRING), *LIST],
+            not_found="no declaration has this address",
+            bad_request=True,
+        ),
+        f"{PREFIX}/audit/head": _operation(
+            "getAuditHead",
+            "Number and hash of the newest entry of the hash-chained audit log",
+            ref("AuditHead"),
+        ),
+        f"{PREFIX}/openapi.json": _operation(
+            "getOpenAPI", "This description of the API (OpenAPI 3.1)", ref("OpenAPI")
+        ),
+    }
+
+
+@cache
+def document(version: str) -> dict[str, Any]:
+    """Return the OpenAPI document of the API (``version``: the application's)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Decent Work City Network open data",
+            "version": version,
+            "summary": "Read-only JSON API of the network's public record",
+            "description": (
+                "Every list is {items, page, per_page, total}; every error is "
+                '{"error": {"code", "message"}} with its HTTP status; dates are ISO 8601. '
+                "Answers carry an ETag: send it back in If-None-Match for a 304."
+            ),
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+        "servers": [{"url": "/"}],
+        "paths": _paths(),
+        "components": {"schemas": SCHEMAS, "parameters": PARAMETERS},
+    }

@@ -140,6 +140,10 @@ def test_language_host_and_query_are_part_of_the_validator(client, demo):
     assert chosen.status_code == 302
     french = client.get("/cities/", headers={"If-None-Match": english.headers["ETag"]})
     assert french.status_code == 200 and '<html lang="fr">' in french.text
+    # The choice is a cookie, not a session: the visitor still gets validators.
+    assert french.headers["ETag"] not in etags and "Set-Cookie" not in french.headers
+    again = client.get("/cities/", headers={"If-None-Match": french.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_time_passing_changes_the_validator_when_a_vote_closes(app, client, demo, time_machine):
@@ -190,7 +194,8 @@ def test_a_visitor_switches_language_without_a_token(app, client, demo, monkeypa
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     response = client.post("/language", data={"locale": "ko", "next": "/cities/"})
     assert response.status_code == 302 and response.location == "/cities/"
-    assert '<html lang="ko">' in client.get("/cities/").text
+    korean = client.get("/cities/")
+    assert '<html lang="ko">' in korean.text and korean.headers["ETag"]
 
 
 def test_a_cached_page_is_served_until_the_state_changes(app, client, demo, public_cache):

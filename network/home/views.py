@@ -12,7 +12,7 @@ from network.common import clock
 from network.common.decorators import public
 from network.common.errors import DomainError
 from network.common.http import is_safe_next
-from network.common.i18n import SESSION_KEY
+from network.common.i18n import COOKIE_MAX_AGE, COOKIE_NAME, SESSION_KEY
 from network.db import db
 from network.elections import queries as election_queries
 from network.elections.models import Office
@@ -42,22 +42,31 @@ def index() -> str:
 def set_language() -> Response:
     """Switch the interface language; a logged-in account keeps it as its setting.
 
-    A visitor's switch only sets their own session's language, so it needs no CSRF
-    token, and the public pages that carry the switcher hold nothing personal and
-    can be cached for everyone. A logged-in account's setting is a change of state:
-    its token is checked.
+    A visitor's switch only sets a cookie with their own language, so it needs no
+    CSRF token, and the public pages that carry the switcher hold nothing personal
+    and can be cached for everyone. A logged-in account's setting is a change of
+    state: its token is checked.
     """
     if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
         csrf.protect()
     locale = request.form.get("locale", "")
     target = request.form.get("next")
+    response = redirect(target if is_safe_next(target) else url_for("home.index"))
     if locale in current_app.config["LANGUAGES"]:
-        session[SESSION_KEY] = locale
+        response.set_cookie(
+            COOKIE_NAME,
+            locale,
+            max_age=COOKIE_MAX_AGE,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
         if current_user.is_authenticated:
+            session[SESSION_KEY] = locale
             try:
                 account_services.set_locale(current_user, locale, now=clock.now())
             except DomainError:
                 db.session.rollback()
             else:
                 db.session.commit()
-    return redirect(target if is_safe_next(target) else url_for("home.index"))
+    return response

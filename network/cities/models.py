@@ -65,7 +65,8 @@ class City(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The slug is the city's public address (/cities/<slug>, the API) and never changes.
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(120))  # English name
+    # English name; indexed because the directory and the API list cities by name.
+    name: Mapped[str] = mapped_column(sa.String(120), index=True)
     # The name folded for comparison (rules.name_key): unique, so "Île" and "ÎLE"
     # can't both be registered, whatever the database's notion of case.
     name_key: Mapped[str] = mapped_column(sa.String(120), unique=True)

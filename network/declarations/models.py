@@ -114,7 +114,12 @@ class Signature(db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="signatures")
     city: Mapped[City] = relationship()
 
-    __table_args__ = (sa.UniqueConstraint("declaration_id", "city_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("declaration_id", "city_id"),
+        # Covers the count of standing signatures per declaration (lists, API) without
+        # reading the rows: 150,000 signatures in a large network.
+        sa.Index("ix_signatures_standing", "declaration_id", "withdrawn_at"),
+    )
 
     @property
     def is_withdrawn(self) -> bool:

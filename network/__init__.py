@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
     from network.api.views import bp as api_bp
     from network.audit.views import bp as audit_bp
+    from network.audit.views import public_bp as public_audit_bp
     from network.auth.views import bp as auth_bp
     from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         secretariat_elections_bp,
         secretariat_declarations_bp,
         audit_bp,
+        public_audit_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

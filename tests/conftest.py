@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from flask import Flask
@@ -26,6 +27,7 @@ from network import create_app
 from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Role, User
 from network.auth.passwords import hash_password
+from network.auth.rules import new_secret
 from network.cities.models import City, CityText, MembershipChange, MembershipStatus, Region
 from network.cities.rules import name_key
 from network.db import db
@@ -154,7 +156,11 @@ class Factory:
         signing_authority: bool = False,
         password: str | None = PASSWORD,
         active: bool = True,
+        two_factor: bool | None = None,
     ) -> User:
+        """Make an account; secretariat accounts have a second factor unless told otherwise."""
+        if two_factor is None:
+            two_factor = role is Role.secretariat
         with self.app.app_context():
             user = User(
                 email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.org",
@@ -164,6 +170,8 @@ class Factory:
                 signing_authority=signing_authority,
                 password_hash=hash_password(password) if password else None,
                 active=active,
+                totp_secret=new_secret() if two_factor else None,
+                totp_enabled_at=datetime(2018, 12, 1, tzinfo=UTC) if two_factor else None,
             )
             db.session.add(user)
             db.session.commit()
@@ -186,12 +194,33 @@ def make(app: Flask, database: sa.Connection) -> Factory:
     return Factory(app)
 
 
+def log_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, *, secret: str | None = None
+) -> Any:
+    """Log in through the forms as a person would: the password, then a code if asked.
+
+    ``secret`` is the account's authenticator key. A code is accepted once, so before
+    typing one the test lets the authenticator "move on" (forgets the last step used):
+    tests log the same person in several times within 30 seconds.
+    """
+    response = client.post("/login", data={"email": email, "password": password})
+    if response.status_code == 302 and response.location.endswith("/login/verify"):
+        assert secret, f"{email} has two-factor authentication on: pass its key"
+        with client.application.app_context():
+            db.session.execute(
+                sa.update(User).where(User.email == email).values(totp_last_step=None)
+            )
+            db.session.commit()
+        response = client.post("/login/verify", data={"code": pyotp.TOTP(secret).now()})
+    return response
+
+
 @pytest.fixture
 def login_as(client: FlaskClient) -> Callable[[User], FlaskClient]:
     """Log a user in through the login form, as a person would."""
 
     def login(user: User, password: str = PASSWORD) -> FlaskClient:
-        response = client.post("/login", data={"email": user.email, "password": password})
+        response = log_in(client, user.email, password, secret=user.totp_secret)
         assert response.status_code == 302, response.get_data(as_text=True)
         return client
 
@@ -272,7 +301,7 @@ def as_user(app: Flask, database: sa.Connection) -> Callable[[User], FlaskClient
 
     def client_for(user: User, password: str = PASSWORD) -> FlaskClient:
         new_client = app.test_client()
-        response = new_client.post("/login", data={"email": user.email, "password": password})
+        response = log_in(new_client, user.email, password, secret=user.totp_secret)
         assert response.status_code == 302, response.get_data(as_text=True)
         return new_client
 

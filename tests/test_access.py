@@ -31,7 +31,14 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     # A made-up invitation token is refused with a message.
     ("auth.accept_invitation", "GET"): (P, 400),
     ("auth.accept_invitation", "POST"): (P, 400),
+    ("public_audit.record", "GET"): (P, 200),
+    ("auth.verify", "GET"): (P, 302),  # nobody is halfway through logging in: back to login
+    ("auth.verify", "POST"): (P, 302),
     ("auth.logout", "POST"): (A, 302),
+    ("auth.two_factor", "GET"): (A, 200),
+    ("auth.enable_two_factor", "POST"): (A, 422),
+    ("auth.new_recovery_codes", "POST"): (A, 422),
+    ("auth.disable_two_factor", "POST"): (A, 422),
     ("auth.account", "GET"): (A, 200),
     ("auth.set_locale", "POST"): (A, 422),
     ("auth.change_password", "POST"): (A, 422),
@@ -50,6 +57,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("secretariat.account", "POST"): (S, 422),
     ("secretariat.set_active", "POST"): (S, 302),
     ("secretariat.renew_invitation", "POST"): (S, 302),
+    ("secretariat.reset_two_factor", "POST"): (S, 302),
     ("audit.index", "GET"): (S, 200),
     ("charter.in_force", "GET"): (P, 200),
     ("charter.versions", "GET"): (P, 200),

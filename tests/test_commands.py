@@ -8,7 +8,8 @@ from network import create_app
 from network.auth.models import Role, User
 from network.cities.models import City, MembershipStatus
 from network.db import db
-from network.demo.seed import DEMO_ACCOUNTS, DEMO_CITIES, DEMO_PASSWORD
+from network.demo.seed import DEMO_ACCOUNTS, DEMO_CITIES, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.conftest import log_in
 
 
 def test_seed_demo_loads_the_seed_cities_and_accounts(app, client, database):
@@ -25,8 +26,8 @@ def test_seed_demo_loads_the_seed_cities_and_accounts(app, client, database):
         signers = db.session.scalars(sa.select(User).where(User.signing_authority)).all()
         assert len({user.city_id for user in signers}) >= 3
     for email in ("secretariat@example.org", "observer@example.org", DEMO_ACCOUNTS[1].email):
-        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, email
+        response = log_in(client, email, DEMO_PASSWORD, secret=DEMO_TOTP_SECRET)
+        assert response.status_code == 302 and "/login" not in response.location, email
         client.post("/logout")
     again = runner.invoke(args=["network", "seed-demo", "--if-empty"])
     assert again.exit_code == 0 and "nothing loaded" in again.output

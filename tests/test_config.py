@@ -35,6 +35,11 @@ def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_p
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    cookie = app.test_client().get("/login", base_url="https://dwcn.example").headers["Set-Cookie"]
+    assert cookie.startswith("__Host-session=")
+    for attribute in ("Secure", "HttpOnly", "SameSite=Lax", "Path=/"):
+        assert attribute in cookie
+    assert "Domain=" not in cookie
 
 
 def test_unknown_mode_is_refused():

@@ -41,3 +41,8 @@ def check_chain() -> ChainReport:
 def latest_entries_statement() -> sa.Select[tuple[AuditEntry]]:
     """Select entries newest first, for the secretariat's log."""
     return sa.select(AuditEntry).order_by(AuditEntry.seq.desc())
+
+
+def public_entries_statement() -> sa.Select[tuple[AuditEntry]]:
+    """Select the entries that are public by nature, newest first, for the open record."""
+    return sa.select(AuditEntry).where(AuditEntry.public).order_by(AuditEntry.seq.desc())

@@ -6,7 +6,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from network.auth.models import Role
 from network.common.enums import choices
@@ -33,6 +41,45 @@ class LoginForm(FlaskForm):
         _l("E-mail address"), filters=[strip], validators=[DataRequired(), Length(max=254)]
     )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
+
+
+class CodeForm(FlaskForm):
+    """The login's second step: a code from the authenticator, or a recovery code."""
+
+    code = StringField(
+        _l("Authentication code"),
+        filters=[strip],
+        validators=[InputRequired(), Length(max=32)],
+        description=_l(
+            "The six-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
+    )
+
+
+class EnableTwoFactorForm(FlaskForm):
+    """Confirm a new authenticator by typing the code it shows."""
+
+    code = StringField(
+        _l("Code from the app"),
+        filters=[strip],
+        validators=[InputRequired(), Length(max=32)],
+        description=_l("Six digits. A new code appears every 30 seconds."),
+    )
+
+
+def password_again_field() -> PasswordField:
+    """Return the field in which a person re-enters their password for a sensitive action."""
+    return PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(), Length(max=128)],
+        description=_l("Asked again to confirm this action."),
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    """A button for a sensitive action, confirmed with one's password."""
+
+    password = password_again_field()
 
 
 class SetPasswordForm(FlaskForm):
@@ -97,6 +144,12 @@ class AccountForm(FlaskForm):
         """Allow signing authority only to delegates."""
         if field.data and self.role.data != Role.delegate.value:
             raise ValidationError(_l("Only a delegate can hold signing authority."))
+
+
+class EditAccountForm(AccountForm):
+    """The secretariat changes an account's role or city: confirmed with the password."""
+
+    password = password_again_field()
 
 
 class InviteForm(AccountForm):

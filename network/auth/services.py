@@ -12,7 +12,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from network.audit.services import record
-from network.auth.models import Invitation, Role, User
+from network.auth import rules
+from network.auth.models import Invitation, RecoveryCode, Role, User
 from network.auth.passwords import hash_password, verify_password
 from network.cities.models import City
 from network.common.errors import Conflict, InvalidInput, NotAllowed
@@ -333,5 +334,170 @@ def create_secretariat(email: str, name: str, password: str, *, now: datetime) -
         now=now,
         public=False,
         data=_account_data(user),
+    )
+    return user
+
+
+def confirm_password(user: User, password: str) -> None:
+    """Check a password re-entered to confirm a sensitive action.
+
+    :raises InvalidInput: when it is not the account's password.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise InvalidInput(_("The password is not correct."), field="password")
+
+
+def two_factor_required(user: User) -> bool:
+    """Tell whether the account's role must log in with a second factor."""
+    return user.role.value in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+
+
+def _replace_recovery_codes(user: User, now: datetime) -> list[str]:
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = rules.new_recovery_codes(current_app.config["RECOVERY_CODE_COUNT"])
+    db.session.add_all(
+        RecoveryCode(
+            user_id=user.id,
+            code_hash=hash_password(rules.normalise_recovery_code(code) or ""),
+            created_at=now,
+        )
+        for code in codes
+    )
+    return codes
+
+
+def enable_two_factor(user: User, secret: str, code: str, *, now: datetime) -> list[str]:
+    """Turn the second factor on once the person shows a code from the new key.
+
+    Return the recovery codes, to be shown once and never again.
+
+    :raises Conflict: when the second factor is already on.
+    :raises InvalidInput: when the code does not match the key.
+    """
+    if user.has_two_factor:
+        raise Conflict(_("Two-factor authentication is already on."))
+    step = rules.accepted_step(secret, code, now=now, last_step=None)
+    if step is None:
+        raise InvalidInput(
+            _(
+                "The code is not correct. Check that your phone's clock is right, "
+                "then try the next code."
+            ),
+            field="code",
+        )
+    user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, now, step
+    codes = _replace_recovery_codes(user, now)
+    db.session.flush()
+    record(
+        "account.two_factor_enabled", subject=("user", user.id), actor=user, now=now, public=False
+    )
+    return codes
+
+
+def check_second_factor(user: User, code: str, *, now: datetime) -> str | None:
+    """Check a login's second step: an authenticator code, else a recovery code.
+
+    Return ``"code"`` or ``"recovery"`` for what was accepted, None when nothing was.
+    An accepted code can't be used again; a recovery code is used up (audited).
+    """
+    if not user.has_two_factor:
+        return None
+    step = rules.accepted_step(user.totp_secret or "", code, now=now, last_step=user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        db.session.flush()
+        return "code"
+    typed = rules.normalise_recovery_code(code)
+    if typed is None:
+        return None
+    unused = db.session.scalars(
+        sa.select(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        .with_for_update()
+    ).all()
+    for stored in unused:
+        if verify_password(stored.code_hash, typed):
+            stored.used_at = now
+            db.session.flush()
+            record(
+                "account.recovery_code_used",
+                subject=("user", user.id),
+                actor=user,
+                now=now,
+                public=False,
+                data={"left": len(unused) - 1},
+            )
+            return "recovery"
+    return None
+
+
+def recovery_codes_left(user: User) -> int:
+    """Count the account's unused recovery codes."""
+    return db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    )
+
+
+def regenerate_recovery_codes(user: User, *, now: datetime) -> list[str]:
+    """Replace every recovery code of the account (the old ones stop working).
+
+    :raises Conflict: when the second factor is off.
+    """
+    if not user.has_two_factor:
+        raise Conflict(_("Two-factor authentication is off."))
+    codes = _replace_recovery_codes(user, now)
+    db.session.flush()
+    record(
+        "account.recovery_codes_replaced",
+        subject=("user", user.id),
+        actor=user,
+        now=now,
+        public=False,
+    )
+    return codes
+
+
+def _clear_two_factor(user: User) -> None:
+    user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def disable_two_factor(user: User, *, now: datetime) -> User:
+    """Turn one's own second factor off, where the role allows it.
+
+    :raises NotAllowed: when the role requires a second factor.
+    :raises Conflict: when it is already off.
+    """
+    if two_factor_required(user):
+        raise NotAllowed(_("Your role requires two-factor authentication."))
+    if not user.has_two_factor:
+        raise Conflict(_("Two-factor authentication is off."))
+    _clear_two_factor(user)
+    db.session.flush()
+    record(
+        "account.two_factor_disabled", subject=("user", user.id), actor=user, now=now, public=False
+    )
+    return user
+
+
+def reset_two_factor(user: User, *, actor: User, now: datetime) -> User:
+    """Clear another person's second factor (a lost phone); their sessions end.
+
+    They log in with their password and enrol a new authenticator.
+
+    :raises NotAllowed: for one's own account.
+    :raises Conflict: when the second factor is off.
+    """
+    if user.id == actor.id:
+        raise NotAllowed(_("You cannot reset your own two-factor authentication."))
+    if not user.has_two_factor:
+        raise Conflict(_("Two-factor authentication is off."))
+    _clear_two_factor(user)
+    user.session_version += 1
+    db.session.flush()
+    record(
+        "account.two_factor_reset", subject=("user", user.id), actor=actor, now=now, public=False
     )
     return user

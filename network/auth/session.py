@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin, logout_user
+from flask_login import AnonymousUserMixin, current_user, logout_user
+from werkzeug import Response
 
 from network.auth.models import User
 from network.common import clock
@@ -67,6 +68,25 @@ def end_idle_session() -> None:
     session[LAST_SEEN] = now
 
 
+# What an account that must enrol a second factor may still reach before it has.
+ENROLMENT_ENDPOINTS = frozenset(
+    {"auth.two_factor", "auth.enable_two_factor", "auth.logout", "static"}
+)
+
+
+def require_second_factor() -> Response | None:
+    """Send an account whose role requires a second factor to enrol one before anything else."""
+    if (
+        request.endpoint is None
+        or request.endpoint in ENROLMENT_ENDPOINTS
+        or not current_user.is_authenticated
+        or current_user.has_two_factor
+        or current_user.role.value not in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+    ):
+        return None
+    return redirect(url_for("auth.two_factor"))
+
+
 def configure_login(app: Flask) -> None:
     """Bind Flask-Login with strong session protection and a translated prompt."""
     login_manager.init_app(app)
@@ -77,3 +97,4 @@ def configure_login(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUser
     login_manager.user_loader(load_user)
     app.before_request(end_idle_session)
+    app.before_request(require_second_factor)

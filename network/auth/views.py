@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import segno
 from flask import (
     Blueprint,
     current_app,
@@ -15,14 +16,24 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 from werkzeug import Response
 from wtforms import SelectChoice
 
-from network.auth import services
-from network.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, SetPasswordForm
+from network.auth import rules, services
+from network.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmPasswordForm,
+    EnableTwoFactorForm,
+    LocaleForm,
+    LoginForm,
+    SetPasswordForm,
+)
 from network.auth.models import User
-from network.auth.session import LAST_SEEN, STARTED
+from network.auth.reauth import after_password, reauth_limit
+from network.auth.session import LAST_SEEN, STARTED, load_user
 from network.common import clock
 from network.common.decorators import login_required, public
 from network.common.errors import DomainError
@@ -80,16 +91,103 @@ def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
+        if user is not None and user.has_two_factor:
+            _await_second_factor(user, target)
+            security_log.info("password ok user=%s from=%s", user.id, client_address())
+            return redirect(url_for("auth.verify"))
         if user is not None:
             _start_session(user)
             security_log.info("login ok user=%s from=%s", user.id, client_address())
             flash(_("Welcome, %(name)s.", name=user.name), "success")
+            if services.two_factor_required(user):
+                flash(
+                    _("Your role requires two-factor authentication: set it up to go on."), "info"
+                )
+                return redirect(url_for("auth.two_factor"))
             return redirect(target or url_for("home.index"))
         security_log.info("login failed from=%s", client_address())
         # One message whether the address is unknown or the password wrong.
         form.password.errors = [_("The e-mail address or the password is not correct.")]
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, next=target), status
+
+
+PENDING_USER = "pending_user"
+PENDING_SINCE = "pending_since"
+PENDING_NEXT = "pending_next"
+TOTP_SETUP = "totp_setup"
+
+
+def _await_second_factor(user: User, target: str | None) -> None:
+    """Remember, in a fresh session, who gave the right password and where they were going."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session[PENDING_USER] = user.get_id()
+    session[PENDING_SINCE] = clock.now().timestamp()
+    if target:
+        session[PENDING_NEXT] = target
+
+
+def _pending_user() -> User | None:
+    """Return the account halfway through logging in, if that is recent enough."""
+    token, since = session.get(PENDING_USER), session.get(PENDING_SINCE)
+    if not isinstance(token, str) or not isinstance(since, int | float):
+        return None
+    age = current_app.config["TWO_FACTOR_PENDING_AGE"].total_seconds()
+    if clock.now().timestamp() - since > age:
+        return None
+    return load_user(token)
+
+
+def _pending_key() -> str:
+    token = session.get(PENDING_USER)
+    return f"second-factor:{token.partition(':')[0]}" if isinstance(token, str) else "second-factor"
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["TWO_FACTOR_LIMIT"],
+    methods=["POST"],
+    key_func=_pending_key,
+    deduct_when=_login_failed,
+)
+def verify() -> Response | str | tuple[str, int]:
+    """Ask for the login's second step: an authenticator code or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        for key in (PENDING_USER, PENDING_SINCE, PENDING_NEXT):
+            session.pop(key, None)
+        flash(_("Log in with your e-mail address and password first."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        used = services.check_second_factor(user, form.code.data, now=clock.now())
+        if used is not None:
+            db.session.commit()
+            target = session.get(PENDING_NEXT)
+            _start_session(user)
+            security_log.info("login ok user=%s by=%s from=%s", user.id, used, client_address())
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            if used == "recovery":
+                flash(
+                    ngettext(
+                        "You used a recovery code; %(num)d is left. Make new ones on your "
+                        "account page.",
+                        "You used a recovery code; %(num)d are left. Make new ones on your "
+                        "account page if you are running out.",
+                        services.recovery_codes_left(user),
+                    ),
+                    "info",
+                )
+            return redirect(target if is_safe_next(target) else url_for("home.index"))
+        db.session.rollback()
+        security_log.info("second factor failed user=%s from=%s", user.id, client_address())
+        form.code.errors = [_("The code is not correct, or it was used already.")]
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/verify.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -199,3 +297,120 @@ def change_password() -> Response | tuple[str, int]:
     locale_form = _locale_form()
     locale_form.locale.data = current_user.locale or ""
     return render_template("auth/account.html", locale_form=locale_form, password_form=form), 422
+
+
+def _setup_secret() -> str:
+    """Return the key being set up in this session, making one the first time."""
+    secret = session.get(TOTP_SETUP)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = session[TOTP_SETUP] = rules.new_secret()
+    return secret
+
+
+def _two_factor_page(
+    enable_form: EnableTwoFactorForm | None = None,
+    password_form: ConfirmPasswordForm | None = None,
+    disable_form: ConfirmPasswordForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    user = current_user._get_current_object()
+    context: dict[str, object] = {
+        "required": services.two_factor_required(user),
+        "password_form": password_form or ConfirmPasswordForm(prefix="codes"),
+        "disable_form": disable_form or ConfirmPasswordForm(prefix="disable"),
+    }
+    if user.has_two_factor:
+        context["codes_left"] = services.recovery_codes_left(user)
+    else:
+        secret = _setup_secret()
+        uri = rules.provisioning_uri(secret, user.email, current_app.config["TWO_FACTOR_ISSUER"])
+        context.update(
+            enable_form=enable_form or EnableTwoFactorForm(),
+            key=rules.grouped(secret),
+            qr_svg=segno.make(uri, error="m").svg_inline(scale=4, border=4, omitsize=True),
+        )
+    return render_template("auth/two_factor.html", **context), status
+
+
+@bp.route("/account/two-factor")
+@login_required
+def two_factor() -> tuple[str, int]:
+    """Show the second factor's state; to set it up, a QR code and the key to type in."""
+    return _two_factor_page()
+
+
+def _show_recovery_codes(codes: list[str]) -> str:
+    return render_template("auth/recovery_codes.html", codes=codes)
+
+
+@bp.route("/account/two-factor", methods=["POST"])
+@login_required
+def enable_two_factor() -> str | tuple[str, int]:
+    """Turn the second factor on with the code the new authenticator shows."""
+    form = EnableTwoFactorForm()
+    if form.validate_on_submit():
+        try:
+            codes = services.enable_two_factor(
+                current_user._get_current_object(),
+                _setup_secret(),
+                form.code.data,
+                now=clock.now(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            session.pop(TOTP_SETUP, None)
+            flash(_("Two-factor authentication is on."), "success")
+            return _show_recovery_codes(codes)
+    return _two_factor_page(enable_form=form, status=422)
+
+
+@bp.route("/account/two-factor/recovery-codes", methods=["POST"])
+@login_required
+@reauth_limit
+def new_recovery_codes() -> str | tuple[str, int]:
+    """Replace the recovery codes (password asked again); the old ones stop working."""
+    form = ConfirmPasswordForm(prefix="codes")
+    if form.validate_on_submit():
+        try:
+            codes = after_password(
+                form.password.data,
+                lambda: services.regenerate_recovery_codes(
+                    current_user._get_current_object(), now=clock.now()
+                ),
+            )()
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("New recovery codes are ready; the old ones no longer work."), "success")
+            return _show_recovery_codes(codes)
+    return _two_factor_page(password_form=form, status=422)
+
+
+@bp.route("/account/two-factor/disable", methods=["POST"])
+@login_required
+@reauth_limit
+def disable_two_factor() -> Response | tuple[str, int]:
+    """Turn one's second factor off (password asked again), where the role allows it."""
+    form = ConfirmPasswordForm(prefix="disable")
+    if form.validate_on_submit():
+        try:
+            after_password(
+                form.password.data,
+                lambda: services.disable_two_factor(
+                    current_user._get_current_object(), now=clock.now()
+                ),
+            )()
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            return _two_factor_page(disable_form=form, status=error.status)
+        else:
+            db.session.commit()
+            flash(_("Two-factor authentication is off."), "success")
+            return redirect(url_for("auth.account"))
+    return _two_factor_page(disable_form=form, status=422)

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from network.auth.forms import password_again_field
 from network.cities.rules import is_language_tag
 from network.common.forms import NoControlCharacters, strip
 
@@ -122,3 +123,4 @@ class WithdrawForm(FlaskForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=1000), NoControlCharacters()],
     )
+    password = password_again_field()

@@ -7,7 +7,9 @@ say only what the programmes say they presented. The accounts are fictional.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+import pyotp
 
 from network.auth import services as accounts
 from network.auth.models import Role, User
@@ -19,6 +21,9 @@ from network.demo.election import seed_election
 from network.demo.meeting import seed_meeting
 
 DEMO_PASSWORD = "decent-work-2018"
+# The demo secretariat's authenticator key (base32), published in the README so that
+# anyone trying the demo can log in; a real account enrols a key of its own.
+DEMO_TOTP_SECRET = "DWCNDEMOSEOULTWOTHOUSANDEIGHTEEN"
 FORUM_DAY_ONE = date(2018, 12, 11)
 ROUNDTABLE_DAY = date(2018, 12, 12)
 
@@ -246,6 +251,10 @@ def seed_demo(now: datetime) -> User:
     secretariat = accounts.create_secretariat(
         DEMO_SECRETARIAT.email, DEMO_SECRETARIAT.name, DEMO_PASSWORD, now=now
     )
+    # The demo officer's authenticator: the published key, confirmed with the previous
+    # step's code so that the code showing now still logs in (a code works once).
+    earlier = pyotp.TOTP(DEMO_TOTP_SECRET).at(now - timedelta(seconds=30))
+    accounts.enable_two_factor(secretariat, DEMO_TOTP_SECRET, earlier, now=now)
     by_slug = seed_cities(secretariat, now)
     seed_accounts(secretariat, by_slug, now)
     seed_charter(secretariat, now)

@@ -62,16 +62,21 @@ def _page(
     decision_form: DecisionForm | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    members = city_queries.members_in_good_standing()
-    if item_form is None:
+    # Only the secretariat sees the forms: a roll call has one field per member city,
+    # which no other visitor should pay for (13,000 of them in a large network).
+    is_secretariat = current_user.is_authenticated and current_user.role is Role.secretariat
+    members = city_queries.members_in_good_standing() if is_secretariat else []
+    if item_form is None and is_secretariat:
         item_form = AgendaItemForm()
         item_form.motion.choices = _motion_choices()
+    if decision_form is None and is_secretariat:
+        decision_form = _decision_form(members)
     return render_template(
         "meetings/show.html",
         meeting=meeting,
         members=members,
         item_form=item_form,
-        decision_form=decision_form or _decision_form(members),
+        decision_form=decision_form,
         render=render,
     ), status
 

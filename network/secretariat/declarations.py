@@ -9,6 +9,7 @@ from werkzeug import Response
 from wtforms import SelectChoice
 
 from network.auth.models import Role
+from network.auth.reauth import after_password, reauth_limit
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import role_required
@@ -184,19 +185,23 @@ def in_person(slug: str) -> Response | tuple[str, int]:
 
 @bp.route("/<slug>/signatures/<int:signature_id>/withdraw", methods=["POST"])
 @role_required(Role.secretariat)
+@reauth_limit
 def withdraw(slug: str, signature_id: int) -> Response:
-    """Withdraw a signature, with the reason recorded."""
+    """Withdraw a signature, with the reason recorded (the officer's password asked again)."""
     declaration = _declaration_or_404(slug)
     signature = db.session.get(Signature, signature_id)
     if signature is None or signature.declaration_id != declaration.id:
         abort(404)
     form = WithdrawForm()
     if not form.validate_on_submit():
-        flash(_("Give the reason for the withdrawal."), "error")
+        flash(_("Give the reason for the withdrawal and type your password."), "error")
     else:
         perform(
-            lambda: services.withdraw(
-                signature, form.reason.data, actor=current_user, now=clock.now()
+            after_password(
+                form.password.data,
+                lambda: services.withdraw(
+                    signature, form.reason.data, actor=current_user, now=clock.now()
+                ),
             ),
             _("The signature is withdrawn; it stays listed as withdrawn."),
         )

@@ -7,7 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
+from network.auth.forms import ConfirmPasswordForm
 from network.auth.models import Role
+from network.auth.reauth import after_password, reauth_limit
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import role_required
@@ -124,12 +126,19 @@ def draw(election_id: int) -> Response:
 
 @bp.route("/<int:election_id>/certify", methods=["POST"])
 @role_required(Role.secretariat)
+@reauth_limit
 def certify(election_id: int) -> Response:
-    """Certify the result: the winner holds the office for the term."""
+    """Certify the result (the officer's password asked again): the winner takes office."""
     election = election_or_404(election_id)
-    if EmptyForm().validate_on_submit():
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
         perform(
-            lambda: services.certify(election, actor=current_user, now=clock.now()),
+            after_password(
+                form.password.data,
+                lambda: services.certify(election, actor=current_user, now=clock.now()),
+            ),
             _("The result is certified."),
         )
+    else:
+        flash(_("Type your password to certify the result."), "error")
     return _back(election.id)

@@ -11,9 +11,10 @@ from werkzeug import Response
 from wtforms import SelectChoice
 
 from network.auth import services as accounts
-from network.auth.forms import AccountForm, InviteForm
+from network.auth.forms import AccountForm, ConfirmPasswordForm, EditAccountForm, InviteForm
 from network.auth.models import Role, User
 from network.auth.queries import account_list_statement, pending_invitation
+from network.auth.reauth import after_password, reauth_limit
 from network.cities import queries as city_queries
 from network.cities import services as cities
 from network.cities.forms import CityForm, NewCityForm, StatusForm
@@ -248,10 +249,11 @@ def invite() -> Response | tuple[str, int] | str:
 
 @bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
 @role_required(Role.secretariat)
+@reauth_limit
 def account(user_id: int) -> Response | tuple[str, int] | str:
-    """Show and edit an account; show its pending invitation link."""
+    """Show and edit an account (the officer's password asked again); show its invitation."""
     user = _user_or_404(user_id)
-    form = AccountForm()
+    form = EditAccountForm()
     form.city.choices = _city_choices()
     if request.method == "GET":
         form.name.data, form.role.data = user.name, user.role.value
@@ -262,9 +264,12 @@ def account(user_id: int) -> Response | tuple[str, int] | str:
         )
     if form.validate_on_submit():
         try:
-            accounts.update_account(
-                user, _account_details(form), actor=current_user, now=clock.now()
-            )
+            after_password(
+                form.password.data,
+                lambda: accounts.update_account(
+                    user, _account_details(form), actor=current_user, now=clock.now()
+                ),
+            )()
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -288,6 +293,7 @@ def account(user_id: int) -> Response | tuple[str, int] | str:
         invitation=invitation,
         link=link,
         button=EmptyForm(),
+        reset_form=ConfirmPasswordForm(prefix="reset"),
     ), status
 
 
@@ -325,4 +331,28 @@ def renew_invitation(user_id: int) -> Response:
             lambda: accounts.renew_invitation(user, actor=current_user, now=clock.now()),
             _("A new invitation link is ready; the old one no longer works."),
         )
+    return redirect(url_for("secretariat.account", user_id=user.id))
+
+
+@bp.route("/accounts/<int:user_id>/two-factor/reset", methods=["POST"])
+@role_required(Role.secretariat)
+@reauth_limit
+def reset_two_factor(user_id: int) -> Response:
+    """Clear a person's second factor after a lost phone (the officer's password asked again)."""
+    user = _user_or_404(user_id)
+    form = ConfirmPasswordForm(prefix="reset")
+    if form.validate_on_submit():
+        perform(
+            after_password(
+                form.password.data,
+                lambda: accounts.reset_two_factor(user, actor=current_user, now=clock.now()),
+            ),
+            _(
+                "Two-factor authentication of %(name)s is reset; they set it up again at "
+                "their next login.",
+                name=user.name,
+            ),
+        )
+    else:
+        flash(_("Type your password to reset two-factor authentication."), "error")
     return redirect(url_for("secretariat.account", user_id=user.id))

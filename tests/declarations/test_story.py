@@ -155,9 +155,11 @@ def test_paper_signatures_and_withdrawal_with_a_reason(app, people, ledger):
     page = officer.get(f"/secretariat/declarations/{slug}").get_data(as_text=True)
     action = re.search(r'action="(/secretariat/declarations/[^"]+/withdraw)"', page).group(1)
     before = ledger.audit_seq()
-    assert officer.post(action, data={"reason": ""}).status_code == 302
+    assert officer.post(action, data={"reason": "", "password": PASSWORD}).status_code == 302
     assert ledger.audit_seq() == before  # no reason, no withdrawal
-    officer.post(action, data={"reason": "Signed by mistake for the wrong city office"})
+    officer.post(
+        action, data={"reason": "Signed by mistake for the wrong city office", "password": PASSWORD}
+    )
     public = app.test_client()
     body = public.get(f"/api/v1/declarations/{slug}").get_json()
     assert body["signature_count"] == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.elections.test_story import (
     adopt_instant_runoff,
     cast,
@@ -108,7 +109,7 @@ def test_an_overlapping_term_cannot_be_opened_once_one_is_certified(app, council
         {"Seoul": "Seoul", "Milan": "Seoul", "London": "Seoul", "Vienna": "Seoul"},
     )
     close(council, vote_id)
-    officer.post(f"/secretariat/elections/{election_id}/certify")
+    officer.post(f"/secretariat/elections/{election_id}/certify", data={"password": PASSWORD})
     response = officer.post(
         "/secretariat/elections/new",
         data={"office": "chair", "term_start": "2020-06-01", "term_end": "2022-05-31"},

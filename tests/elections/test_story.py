@@ -10,6 +10,7 @@ import time_machine
 
 from network.cities.models import MembershipStatus
 from tests.charter.test_story import RULES_V1, draft_with_articles, put_to_vote
+from tests.conftest import PASSWORD
 
 CITIES = ["Seoul", "Hamburg", "London", "Vienna", "Milan", "Marseille", "Johannesburg"]
 
@@ -126,7 +127,9 @@ def test_a_first_round_winner_is_certified_and_shown_as_chair(app, council):
     assert result["status"] == "to-certify" and result["winner"] == "seoul"
     assert result["rounds"][0]["counts"] == [{"seoul": 4, "hamburg": 1, "johannesburg": 0}]
     assert (
-        council["secretariat"].post(f"/secretariat/elections/{election_id}/certify").status_code
+        council["secretariat"]
+        .post(f"/secretariat/elections/{election_id}/certify", data={"password": PASSWORD})
+        .status_code
         == 302
     )
     result = election(app, election_id)
@@ -343,7 +346,7 @@ def test_the_chair_changes_when_a_new_term_starts(app, council):
             {winner: winner, "Milan": winner, "London": winner, "Vienna": winner},
         )
         close(council, vote_id)
-        officer.post(f"/secretariat/elections/{election_id}/certify")
+        officer.post(f"/secretariat/elections/{election_id}/certify", data={"password": PASSWORD})
     public = app.test_client()
     with time_machine.travel(datetime(2020, 12, 31, 12, tzinfo=UTC)):
         assert "Chair city: Seoul" in public.get("/").get_data(as_text=True)

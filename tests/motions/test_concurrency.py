@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from network.db import db
 from network.resolutions.models import Resolution
-from tests.conftest import PASSWORD, Factory, on_postgres
+from tests.conftest import Factory, log_in, on_postgres
 
 pytestmark = pytest.mark.skipif(
     not on_postgres(),
@@ -21,9 +21,7 @@ MOTIONS = 12
 
 def login(app, user):
     client = app.test_client()
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
+    assert log_in(client, user.email, secret=user.totp_secret).status_code == 302
     return client
 
 

@@ -218,6 +218,7 @@ def test_editing_an_account_changes_role_and_city_with_one_audit_entry(
             "city": "dakar",
             "organisation": "",
             "signing_authority": "y",
+            "password": PASSWORD,
         },
     )
 
@@ -244,7 +245,13 @@ def test_a_delegate_moved_to_another_city_is_recorded(app, officer, make, dakar,
 
     response = officer.post(
         f"/secretariat/accounts/{delegate.id}",
-        data={"name": "Jonas Weber", "role": "delegate", "city": "hamburg", "organisation": ""},
+        data={
+            "name": "Jonas Weber",
+            "role": "delegate",
+            "city": "hamburg",
+            "organisation": "",
+            "password": PASSWORD,
+        },
     )
 
     assert response.status_code == 302
@@ -261,7 +268,13 @@ def test_an_officer_cannot_take_away_their_own_secretariat_role(
 
     response = officer.post(
         f"/secretariat/accounts/{officer_account.id}",
-        data={"name": officer_account.name, "role": "observer", "city": "", "organisation": ""},
+        data={
+            "name": officer_account.name,
+            "role": "observer",
+            "city": "",
+            "organisation": "",
+            "password": PASSWORD,
+        },
     )
 
     assert response.status_code == 422

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from network.db import db
 from network.votes.models import Ballot, Participation
-from tests.conftest import PASSWORD, Factory, on_postgres
+from tests.conftest import PASSWORD, Factory, log_in, on_postgres
 
 pytestmark = pytest.mark.skipif(
     not on_postgres(),
@@ -28,7 +28,7 @@ def test_twenty_simultaneous_ballots_of_one_city_leave_exactly_one(committed_app
     officer = make.secretariat()
 
     staff = committed_app.test_client()
-    staff.post("/login", data={"email": officer.email, "password": PASSWORD})
+    assert log_in(staff, officer.email, secret=officer.totp_secret).status_code == 302
     number = int(staff.post("/secretariat/charter/drafts").location.split("/")[-1])
     staff.post(
         f"/secretariat/charter/{number}/articles/new",

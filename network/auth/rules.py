@@ -1,0 +1,72 @@
+"""The second factor's pure rules: authenticator keys, time-based codes, recovery codes.
+
+Codes follow RFC 6238 (30-second steps, six digits, SHA-1 — what every authenticator
+app speaks). A code is accepted one step early or late, for clocks that drift, and
+only for a step newer than the last one accepted, so an overheard code can't be
+replayed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from datetime import datetime
+
+import pyotp
+
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/i/l
+RECOVERY_LENGTH = 10  # about 50 bits each
+_CODE = re.compile(r"[0-9]{6}")
+_SEPARATORS = re.compile(r"[\s-]+")
+
+
+def new_secret() -> str:
+    """Return a fresh authenticator key: 160 random bits in base32."""
+    return pyotp.random_base32(32)
+
+
+def provisioning_uri(secret: str, account: str, issuer: str) -> str:
+    """Return the ``otpauth://`` address an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)
+
+
+def grouped(secret: str) -> str:
+    """Return the key in groups of four, for typing it in by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def accepted_step(secret: str, code: str, *, now: datetime, last_step: int | None) -> int | None:
+    """Return the time step ``code`` belongs to, or None when it is not accepted.
+
+    Accepted: six digits matching the step before, at or after ``now``, newer than
+    ``last_step``.
+    """
+    code = _SEPARATORS.sub("", code)
+    if not _CODE.fullmatch(code):
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def new_recovery_codes(count: int) -> list[str]:
+    """Return ``count`` fresh recovery codes, written ``xxxxx-xxxxx``."""
+    codes = []
+    for _ in range(count):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_LENGTH))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def normalise_recovery_code(text: str) -> str | None:
+    """Return a typed recovery code without spaces, hyphens or capitals; None if it can't be one."""
+    raw = _SEPARATORS.sub("", text).lower()
+    if len(raw) != RECOVERY_LENGTH or any(ch not in RECOVERY_ALPHABET for ch in raw):
+        return None
+    return raw

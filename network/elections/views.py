@@ -62,10 +62,13 @@ def index() -> str:
 def show(election_id: int) -> str:
     """Show an election: nominations, every round with its counts, the result."""
     election = election_or_404(election_id)
+    # Only delegates nominate: the form lists every member city (13,000 in a large
+    # network), which no other visitor should pay for.
+    nominates = current_user.is_authenticated and current_user.role is Role.delegate
     return render_template(
         "elections/show.html",
         election=election,
-        nomination_form=nomination_form(),
+        nomination_form=nomination_form() if nominates else None,
         answer_form=AnswerForm(),
         ballot_form=BallotOpeningForm(),
         draw_form=DrawForm(),

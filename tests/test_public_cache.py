@@ -7,12 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import Blueprint, render_template_string
 
 from network import create_app
 from network.auth.models import User
 from network.cities import services as city_services
 from network.cities.models import City, MembershipStatus
 from network.common import clock
+from network.common.decorators import public
 from network.db import db
 from network.demo.seed import DEMO_PASSWORD
 from network.extensions import cache
@@ -257,3 +259,24 @@ def db_user(app, email: str) -> User:
         user = db.session.scalar(sa.select(User).where(User.email == email))
         db.session.expunge(user)
         return user
+
+
+def test_a_visitor_with_something_in_their_session_is_left_out(client, demo):
+    first = client.get("/cities/")
+    with client.session_transaction() as session:
+        session["csrf_token"] = "from the login page"
+    response = client.get("/cities/", headers={"If-None-Match": first.headers["ETag"]})
+    assert response.status_code == 200 and "ETag" not in response.headers
+
+
+def test_a_public_page_that_renders_a_form_token_is_never_shared(database_url, database):
+    probe_app = create_app("testing", {"DATABASE_URL": database_url, "PUBLIC_CACHE": True})
+    probe = Blueprint("probe", __name__)
+    probe.route("/probe")(public(lambda: render_template_string("<p>{{ csrf_token() }}</p>")))
+    probe_app.register_blueprint(probe)
+    visitor = probe_app.test_client()
+    response = visitor.get("/probe")
+    assert response.status_code == 200 and "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "private, no-store"
+    other = probe_app.test_client().get("/probe")
+    assert other.get_data() != response.get_data()  # each visitor gets their own token

@@ -18,9 +18,10 @@ A matching ``If-None-Match`` gets a 304 without rendering; with ``PUBLIC_CACHE``
 a rendered body is kept under the same validator, so a new audit entry invalidates
 every kept page at once (old entries simply stop being asked for and expire).
 
-Only anonymous requests take part: a logged-in person's pages show their own
-actions and forms, and are sent ``private, no-store``. A request that carries
-flashed messages, or a response that writes the session, is left alone too.
+Only anonymous requests with an empty session take part: a logged-in person's
+pages show their own actions and forms, and are sent ``private, no-store``; a
+session with anything in it (flashed messages, a login halfway through, a CSRF
+token) or a page that writes one or renders a form token is left out too.
 """
 
 from __future__ import annotations
@@ -62,8 +63,10 @@ def is_public_read() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "access", None) != PUBLIC:
         return False
-    # Flashed messages are shown once, to this visitor only.
-    if "_user_id" in session or "_flashes" in session:
+    # Anything in the session (a login, a login halfway through, flashed messages, a
+    # form's CSRF token) may show on the page, for this visitor only. Visitors keep
+    # their language in a cookie, so a plain visitor has an empty session.
+    if session:
         return False
     return not current_user.is_authenticated
 
@@ -144,8 +147,8 @@ def after_public_read(response: Response) -> Response:
         return response
     if g.get("public_answered"):
         return response
-    if session.modified:
-        # Something for this visitor only (a new session cookie): never shared.
+    if session.modified or "csrf_token" in g:
+        # Something for this visitor only (a new session, a form token): never shared.
         response.headers.setdefault("Cache-Control", "private, no-store")
         return response
     if response.status_code != 200:

@@ -6,7 +6,7 @@ DEV := NETWORK_ENV=development FLASK_APP=wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install compile lint format translations clean
+.PHONY: run test install compile lint format translations bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ run: compile
 
 test: compile
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark of issue #9 (bench/): full size by default, BENCH_SCALE=0.1 for a quick run.
+$(BIN)/.installed-bench: pyproject.toml $(BIN)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@
+
+bench: $(BIN)/.installed-bench compile
+	$(BIN)/python -m bench.run
 
 lint: install
 	$(BIN)/ruff check .

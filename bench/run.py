@@ -1,0 +1,511 @@
+"""Run the benchmark of issue #9 and print every figure with its target (``make bench``).
+
+Environment: ``BENCH_SCALE`` (default 1: the full size; 0.1 for a quick run),
+``BENCH_LOAD_SECONDS`` (seconds of load per route, default 4 at full size),
+``BENCH_PG_URL`` (default ``postgresql://root@127.0.0.1:5432/test``; the benchmark
+works in a schema of its own and drops it afterwards).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import math
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+import sqlalchemy as sa
+from flask import Flask
+
+from bench import dataset as data
+from bench import routes as route_list
+from bench import tally_bench
+from bench.load import LoadGenerator
+from network import create_app
+from network.config import normalise_database_url
+
+ROOT = Path(__file__).resolve().parent.parent
+STATEMENT_TARGET = 10
+P95_TARGET_MS = 50.0
+RATIO_TARGET = {False: 0.3, True: 0.8}
+TALLY_TARGET_MS = 100.0
+MEMORY_TARGET_MB = 50.0
+SMALL_SCALE = 0.01
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+@dataclass
+class Summary:
+    """The final table: one row per figure."""
+
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
+
+    def add(self, what: str, figure: str, target: str, verdict: bool | None) -> None:
+        """Record a figure; ``verdict`` None means not measured."""
+        word = "SKIP" if verdict is None else ("PASS" if verdict else "MISS")
+        self.rows.append((what, figure, target, word))
+
+    def print(self) -> None:
+        """Print the table."""
+        heading("Summary")
+        widths = [max(len(row[i]) for row in self.rows) for i in range(3)]
+        for what, figure, target, word in self.rows:
+            print(
+                f"{what:<{widths[0]}}  {figure:>{widths[1]}}  target {target:<{widths[2]}}  {word}"
+            )
+        if self.broken:
+            print("\nBROKEN (not measured):")
+            for line in self.broken:
+                print(f"  {line}")
+
+
+def heading(title: str) -> None:
+    """Print a section heading, with the machine's load (other work skews the times)."""
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"\n== {title} ==  (load average {load} on {os.cpu_count()} CPUs)", flush=True)
+
+
+def verdict(ok: bool) -> str:
+    """Return PASS or MISS."""
+    return "PASS" if ok else "MISS"
+
+
+def measuring_app(url: str) -> Flask:
+    """Return the app as production runs it (public-page cache off), on ``url``."""
+    os.environ["PUBLIC_CACHE"] = "0"
+    return create_app(
+        "production",
+        {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": False},
+    )
+
+
+def build_database(url: str, scale: float) -> data.Dataset:
+    """Build the dataset at ``scale`` in the empty database at ``url``."""
+    app = create_app("testing", {"DATABASE_URL": url, "RATELIMIT_ENABLED": False})
+    started = time.perf_counter()
+    dataset = data.build(app, scale)
+    with app.app_context():
+        from network.db import db
+
+        db.engine.dispose()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    print(f"built {dataset.sizes} in {time.perf_counter() - started:.1f} s", flush=True)
+    return dataset
+
+
+@contextlib.contextmanager
+def counting_statements() -> Iterator[list[str]]:
+    """Collect the SQL statements run meanwhile (transaction control left out)."""
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(TRANSACTION_CONTROL):
+            seen.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+
+
+def fetch(client: Any, url: str) -> tuple[int, int]:
+    """GET ``url`` and read the whole body; return the status and the body's length."""
+    response = client.get(url, headers={"Accept-Language": "en"})
+    try:
+        size = sum(len(chunk) for chunk in response.iter_encoded())
+        return response.status_code, size
+    finally:
+        response.close()
+
+
+def count_statements(app: Flask, urls: list[tuple[str, str]]) -> dict[str, int | None]:
+    """Count the statements of one request to each route (None when it is not a 200)."""
+    client = app.test_client()
+    counts: dict[str, int | None] = {}
+    for template, url in urls:
+        fetch(client, url)  # warm: first-use work (templates, mappers) is not per request
+        with counting_statements() as seen:
+            status, _size = fetch(client, url)
+        counts[template] = len(seen) if status == 200 else None
+        if status != 200:
+            print(f"  {url}: status {status}", flush=True)
+    return counts
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def time_route(client: Any, url: str, requests: int) -> tuple[float, float, int, int]:
+    """Time a route after a warm-up; return median and p95 in ms, the count and body size."""
+    started = time.perf_counter()
+    fetch(client, url)
+    warm = time.perf_counter() - started
+    # Slow routes get fewer repetitions so the run stays short (at least 5).
+    n = requests if warm <= 0.1 else max(5, min(requests, int(3.0 / warm)))
+    times, size = [], 0
+    for _ in range(n):
+        started = time.perf_counter()
+        _status, size = fetch(client, url)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), percentile(times, 0.95), n, size
+
+
+def section_routes(
+    summary: Summary, full_url: str, full: data.Dataset, small_url: str, small: data.Dataset
+) -> None:
+    """Statements per request (small vs full) and server time per route (full)."""
+    heading("SQL statements and server time per route (SQLite, in-process, cache off)")
+    small_app = measuring_app(small_url)
+    small_counts = count_statements(
+        small_app, route_list.fill(route_list.ROUTES, small.placeholders())
+    )
+    app = measuring_app(full_url)
+    full_urls = route_list.fill(route_list.ROUTES, full.placeholders())
+    full_counts = count_statements(app, full_urls)
+    client = app.test_client()
+    print(
+        f"{'route':<62} {'stmts':>5} {'small':>5} {'':4} {'median':>8} {'p95':>8} "
+        f"{'n':>3} {'bytes':>9} {'':4}"
+    )
+    over_statements, grew, over_time, worst_p95, worst_count = [], [], [], 0.0, 0
+    for template, url in full_urls:
+        count, small_count = full_counts[template], small_counts[template]
+        if count is None or small_count is None:
+            summary.broken.append(f"{template}: not a 200 answer")
+            print(f"{template:<62} ERROR (not a 200 answer)")
+            continue
+        statements_ok = count <= STATEMENT_TARGET and count == small_count
+        median, p95, n, size = time_route(client, url, 30)
+        worst_p95, worst_count = max(worst_p95, p95), max(worst_count, count)
+        if count > STATEMENT_TARGET:
+            over_statements.append(template)
+        if count != small_count:
+            grew.append(template)
+        if p95 > P95_TARGET_MS:
+            over_time.append(template)
+        print(
+            f"{template:<62} {count:>5} {small_count:>5} {verdict(statements_ok):4} "
+            f"{median:>6.1f}ms {p95:>6.1f}ms {n:>3} {size:>9} {verdict(p95 <= P95_TARGET_MS):4}",
+            flush=True,
+        )
+    measured = len(full_urls) - len(summary.broken)
+    print(
+        f"\nstatement bound: at most {STATEMENT_TARGET} per request, the same at "
+        f"{small.sizes.members} and {full.sizes.members} member cities"
+    )
+    for name, routes in (
+        (f"over {STATEMENT_TARGET} statements", over_statements),
+        ("statements grow with the data", grew),
+        (f"p95 over {P95_TARGET_MS:.0f} ms", over_time),
+    ):
+        print(f"{name}: {', '.join(routes) if routes else 'none'}")
+    summary.add(
+        f"statements per request, max over {measured} routes",
+        str(worst_count),
+        f"<= {STATEMENT_TARGET}",
+        not over_statements,
+    )
+    summary.add(
+        "routes whose statements grow with the data",
+        str(len(grew)),
+        "0",
+        not grew,
+    )
+    summary.add(
+        f"server p95, worst of {measured} routes (SQLite)",
+        f"{worst_p95:.1f} ms",
+        f"<= {P95_TARGET_MS:.0f} ms",
+        not over_time,
+    )
+    summary.add(
+        "routes with p95 over 50 ms",
+        str(len(over_time)),
+        "0",
+        not over_time,
+    )
+    with app.app_context():
+        from network.db import db
+
+        db.engine.dispose()
+
+
+def section_memory(summary: Summary, url: str, full: data.Dataset) -> None:
+    """Peak memory growth while exporting the big declaration's signatures as CSV."""
+    heading("Memory while exporting the big declaration's signatures as CSV (SQLite)")
+    app = measuring_app(url)
+    client = app.test_client()
+    path = f"/declarations/{full.big_declaration}/signatures.csv"
+    fetch(client, path)  # warm: imports, templates, mappers
+    process = psutil.Process()
+    peak_rss = [process.memory_info().rss]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak_rss[0] = max(peak_rss[0], process.memory_info().rss)
+            time.sleep(0.002)
+
+    rss_before = process.memory_info().rss
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    tracemalloc.start()
+    baseline, _ = tracemalloc.get_traced_memory()
+    tracemalloc.reset_peak()
+    status, size = fetch(client, path)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    done.set()
+    sampler.join()
+    growth_mb = (peak - baseline) / 2**20
+    rss_mb = (peak_rss[0] - rss_before) / 2**20
+    if status != 200:
+        summary.broken.append(f"{path}: status {status}")
+        return
+    rows = full.sizes.members
+    print(
+        f"{path}: {size} bytes ({rows} signatures); Python allocations peak +{growth_mb:.1f} MB "
+        f"(tracemalloc), process RSS peak +{rss_mb:.1f} MB (psutil, sampled every 2 ms) "
+        f"— {verdict(growth_mb < MEMORY_TARGET_MB)} (target < {MEMORY_TARGET_MB:.0f} MB)"
+    )
+    summary.add(
+        f"CSV export of {full.sizes.members} signatures, peak growth",
+        f"{growth_mb:.1f} MB",
+        f"< {MEMORY_TARGET_MB:.0f} MB",
+        growth_mb < MEMORY_TARGET_MB,
+    )
+
+
+def section_tally(summary: Summary, url: str, full: data.Dataset) -> None:
+    """Tally time of the big vote: approval, and instant-runoff beside pyrankvote."""
+    heading("Tally of the big vote (network/votes/tally.py; pyrankvote beside it)")
+    app = measuring_app(url)
+    figures = tally_bench.measure(app, full.big_vote)
+    same = figures.irv_winner == figures.pyrankvote_winner
+    faster = figures.irv_ms < figures.pyrankvote_ms
+    print(
+        f"approval, {figures.ballots} ballots: {figures.approval_ms:.2f} ms "
+        f"(outcome {figures.approval_outcome}) — "
+        f"{verdict(figures.approval_ms < TALLY_TARGET_MS)} (target < 100 ms)"
+    )
+    print(
+        f"instant-runoff, {figures.ballots} ballots, {tally_bench.CANDIDATES} candidates: "
+        f"ours {figures.irv_ms:.1f} ms ({figures.irv_rounds} rounds, winner "
+        f"{figures.irv_winner}); pyrankvote {figures.pyrankvote_ms:.1f} ms (winner "
+        f"{figures.pyrankvote_winner}); same winner: {'yes' if same else 'NO'}; "
+        f"{figures.pyrankvote_ms / figures.irv_ms:.1f}× faster — "
+        f"{verdict(figures.irv_ms < TALLY_TARGET_MS and faster and same)} "
+        "(target < 100 ms, faster than pyrankvote, same winner)"
+    )
+    summary.add(
+        f"tally, approval, {figures.ballots} ballots",
+        f"{figures.approval_ms:.2f} ms",
+        "< 100 ms",
+        figures.approval_ms < TALLY_TARGET_MS,
+    )
+    summary.add(
+        f"tally, instant-runoff, {tally_bench.CANDIDATES} candidates",
+        f"{figures.irv_ms:.1f} ms",
+        "< 100 ms",
+        figures.irv_ms < TALLY_TARGET_MS,
+    )
+    summary.add(
+        "pyrankvote instant-runoff, same ballots",
+        f"{figures.pyrankvote_ms:.1f} ms",
+        "slower than ours",
+        faster,
+    )
+    summary.add("instant-runoff: same winner as pyrankvote", "yes" if same else "no", "yes", same)
+
+
+def free_port() -> int:
+    """Return a free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(url: str, public_cache: bool) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Serve ``bench.wsgi_bench:app`` with 2 workers; yield the port and the app's cache config."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "NETWORK_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": url,
+        "PUBLIC_CACHE": "1" if public_cache else "0",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.pop("REDIS_URL", None)  # per-process cache; rate limits are off in wsgi_bench
+    command = [
+        sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+        "--log-level", "warning", "bench.wsgi_bench:app",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/__bench/config") as answer:
+                    config = json.load(answer)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.2)
+        yield port, config
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def postgres_schema(base_url: str) -> tuple[str, Callable[[], None]]:
+    """Create a schema of its own; return its URL and a function that drops it."""
+    base = normalise_database_url(base_url)
+    schema = f"dwcn_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(
+        base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5}
+    )
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in base else "?"
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        admin.dispose()
+
+    return f"{base}{separator}options=-csearch_path%3D{schema}", drop
+
+
+def section_throughput(summary: Summary, scale: float, seconds: float) -> None:
+    """Throughput of public pages under gunicorn on PostgreSQL, as a ratio to a bare route."""
+    heading("Throughput under gunicorn, 2 workers, PostgreSQL (ratio to a bare route)")
+    base = os.environ.get("BENCH_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+    try:
+        url, drop = postgres_schema(base)
+    except sa.exc.OperationalError as error:
+        reason = str(error).splitlines()[0]
+        print(f"PostgreSQL unreachable at {base} ({reason}): throughput section SKIPPED")
+        for cached in (False, True):
+            summary.add(f"throughput ratio, PUBLIC_CACHE={int(cached)}", "-", "", None)
+        return
+    try:
+        full = build_database(url, scale)
+        urls = route_list.fill(route_list.LOAD_ROUTES, full.placeholders())
+        load = LoadGenerator(processes=2, threads=2)
+        print(
+            f"load: 2 client processes × 2 threads on loopback, {seconds:g} s per route; "
+            "the bare route is measured before and after the pages (mean)"
+        )
+        try:
+            for cached in (False, True):
+                throughput_run(summary, load, url, urls, cached, seconds)
+        finally:
+            load.close()
+    finally:
+        drop()
+
+
+def throughput_run(
+    summary: Summary,
+    load: LoadGenerator,
+    url: str,
+    urls: list[tuple[str, str]],
+    cached: bool,
+    seconds: float,
+) -> None:
+    """Serve with PUBLIC_CACHE off or on and load each route."""
+    with gunicorn(url, cached) as (port, config):
+        if not config["known"]:
+            state = "the app has no PUBLIC_CACHE setting yet: this run is UNCACHED"
+        else:
+            state = f"the app's PUBLIC_CACHE is {config['public_cache']}"
+        print(f"\nPUBLIC_CACHE={int(cached)} ({state})")
+        effective = bool(config["known"] and config["public_cache"])
+        target = RATIO_TARGET[effective]
+        for _template, path in urls:  # warm each worker's connection, templates and cache
+            load.run(port, path, 0.3)
+        before = load.run(port, "/__bench/bare", seconds)
+        results = [(template, load.run(port, path, seconds)) for template, path in urls]
+        after = load.run(port, "/__bench/bare", seconds)
+        bare = (before.per_second + after.per_second) / 2
+        print(
+            f"{'/__bench/bare':<52} {bare:>8.0f} req/s  (before {before.per_second:.0f}, "
+            f"after {after.per_second:.0f})"
+        )
+        worst, below = math.inf, []
+        for template, tally in results:
+            ratio = tally.per_second / bare if bare else 0.0
+            worst = min(worst, ratio)
+            if ratio < target:
+                below.append(template)
+            failures = f"  {tally.failures} failed" if tally.failures else ""
+            print(
+                f"{template:<52} {tally.per_second:>8.1f} req/s  ratio {ratio:5.3f}  "
+                f"{verdict(ratio >= target)}{failures}",
+                flush=True,
+            )
+            if tally.failures and not tally.requests:
+                summary.broken.append(f"{template} under gunicorn: every request failed")
+        print(f"below {target}: {', '.join(below) if below else 'none'}")
+        label = "cached" if effective else "uncached"
+        summary.add(
+            f"throughput ratio, PUBLIC_CACHE={int(cached)} ({label}), worst of {len(results)}",
+            f"{worst:.3f}",
+            f">= {target}",
+            not below,
+        )
+        summary.add(
+            f"pages below {target} with PUBLIC_CACHE={int(cached)}", str(len(below)), "0", not below
+        )
+
+
+def main() -> int:
+    """Build the datasets, run every section, print the summary."""
+    # Stopped from outside, still drop the PostgreSQL schema and the temporary files.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
+    scale = float(os.environ.get("BENCH_SCALE", "1"))
+    seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "4" if scale >= 1 else "1"))
+    summary = Summary()
+    started = time.perf_counter()
+    print(f"Benchmark of issue #9 at BENCH_SCALE={scale:g} (1 is the full size)", flush=True)
+    with tempfile.TemporaryDirectory(prefix="dwcn-bench-") as tmp:
+        heading("Datasets (SQLite, migrated with Alembic)")
+        full_url = f"sqlite:///{tmp}/full.sqlite3"
+        small_url = f"sqlite:///{tmp}/small.sqlite3"
+        full = build_database(full_url, scale)
+        small = build_database(small_url, min(SMALL_SCALE, scale / 10))
+        section_routes(summary, full_url, full, small_url, small)
+        section_memory(summary, full_url, full)
+        section_tally(summary, full_url, full)
+    section_throughput(summary, scale, seconds)
+    summary.print()
+    print(f"\n(total {time.perf_counter() - started:.0f} s)")
+    return 1 if summary.broken else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

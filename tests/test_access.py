@@ -103,6 +103,9 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("motions.second", "POST"): ("delegate", 302),
     ("motions.withdraw", "POST"): (A, 302),
     ("motions.put_to_vote", "POST"): (S, 302),
+    # The world's motion is the delegate's city's: its delegates may translate it too.
+    ("motions.translations", "GET"): (("delegate", S), 200),
+    ("motions.translations", "POST"): (("delegate", S), 302),
     ("meetings.index", "GET"): (P, 200),
     ("meetings.show", "GET"): (P, 200),
     ("meetings.new", "GET"): (S, 200),

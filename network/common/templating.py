@@ -9,6 +9,7 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from network.common.enums import label
+from network.common.languages import content_language, is_same_language
 
 
 def language_name(code: str, in_locale: str | None = None) -> str:
@@ -48,6 +49,8 @@ def init_templating(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["language_name"] = language_name
+    app.jinja_env.filters["content_language"] = content_language
+    app.jinja_env.tests["same_language"] = is_same_language
     app.jinja_env.filters["country_name"] = country_name
     app.jinja_env.filters["atom_time"] = atom_time
     app.jinja_env.globals["url_with"] = url_with

@@ -1,0 +1,40 @@
+"""Languages of content (not of the interface): a code's name, its ``lang`` tag, its direction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from flask_babel import get_locale
+
+
+@dataclass(frozen=True)
+class ContentLanguage:
+    """How to present a text in one language: headed by its name, marked with its tag."""
+
+    code: str  # as stored, e.g. ko or zh_Hant
+    tag: str  # BCP 47, for the lang attribute: ko, zh-Hant
+    name: str  # in the interface language: "Korean", "coréen"
+    direction: str  # for the dir attribute: ltr or rtl
+
+
+def content_language(code: str | None) -> ContentLanguage | None:
+    """Describe the language ``code`` for the reader, or None when it names no known language."""
+    from network.cities.rules import is_language_tag  # the registry's rule for language codes
+
+    code = (code or "").strip()
+    if not is_language_tag(code):
+        return None
+    locale = Locale.parse(code.replace("-", "_"))
+    return ContentLanguage(
+        code=code,
+        tag=code.replace("_", "-"),
+        name=locale.get_display_name(get_locale()) or code,
+        direction="rtl" if locale.character_order == "right-to-left" else "ltr",
+    )
+
+
+def is_same_language(first: str | None, second: str | None) -> bool:
+    """Tell whether two codes name the same language (``zh_Hant`` and ``zh-Hant`` do)."""
+    one, other = content_language(first), content_language(second)
+    return one is not None and other is not None and one.tag.lower() == other.tag.lower()

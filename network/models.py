@@ -7,7 +7,7 @@ from network.cities.models import City, CityText, MembershipChange
 from network.declarations.models import Declaration, DeclarationText, Signature
 from network.elections.models import Election, ElectionRound, Nomination, Term
 from network.meetings.models import AgendaItem, Meeting, SessionDecision
-from network.motions.models import Motion
+from network.motions.models import Motion, MotionText
 from network.resolutions.models import Resolution, ResolutionCounter
 from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
@@ -15,6 +15,7 @@ __all__ = [
     "AgendaItem",
     "Meeting",
     "Motion",
+    "MotionText",
     "SessionDecision",
     "ArticleText",
     "AuditEntry",

@@ -23,6 +23,7 @@ def motion(motion_id: int) -> Motion | None:
             selectinload(Motion.subject_city),
             selectinload(Motion.resolution),
             selectinload(Motion.charter_version),
+            selectinload(Motion.translations),
         )
     )
 
@@ -31,7 +32,7 @@ def motions_statement(*, open_only: bool) -> sa.Select[tuple[Motion]]:
     """Select motions, newest first, open ones or all."""
     statement = (
         sa.select(Motion)
-        .options(selectinload(Motion.proposer_city))
+        .options(selectinload(Motion.proposer_city), selectinload(Motion.translations))
         .order_by(Motion.proposed_at.desc(), Motion.id.desc())
     )
     if open_only:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,12 @@ from network.charter.rules import RuleKey
 from network.cities import rules as city_rules
 from network.cities import services as city_services
 from network.cities.models import City, MembershipStatus
+from network.cities.rules import is_language_tag
 from network.common.enums import label
 from network.common.errors import Conflict, InvalidInput, NotAllowed
 from network.db import db
-from network.motions.models import Motion, MotionKind, MotionStatus
+from network.motions.models import Motion, MotionKind, MotionStatus, MotionText
+from network.motions.rules import can_translate
 from network.resolutions.models import DecisionMode, ResolutionKind
 from network.resolutions.services import register_resolution
 from network.votes import services as votes
@@ -84,11 +87,14 @@ def propose(
     charter_version: CharterVersion | None,
     actor: User,
     now: datetime,
+    language: str = "en",
 ) -> Motion:
     """Propose a motion, as a delegate of a member city or the secretariat.
 
+    :param language: the language of the title and text, which stay the authoritative ones.
     :raises NotAllowed: for observers and delegates of cities not in good standing.
-    :raises InvalidInput: for an empty title or text, or a subject that does not fit the kind.
+    :raises InvalidInput: for an empty title or text, an unknown language, or a subject
+        that does not fit the kind.
     """
     if actor.role is Role.observer or (
         actor.role is Role.delegate and not (actor.city and actor.city.is_in_good_standing)
@@ -96,10 +102,13 @@ def propose(
         raise NotAllowed(_("Only delegates of member cities and the secretariat can propose."))
     if not title.strip() or not text.strip():
         raise InvalidInput(_("Give the motion a title and a text."), field="title")
+    if not is_language_tag(language):
+        raise InvalidInput(_("“%(tag)s” is not a language code.", tag=language), field="language")
     _check_subject(kind, subject_city, charter_version)
     motion = Motion(
         title=title.strip(),
         text=text.strip(),
+        language=language,
         kind=kind,
         status=MotionStatus.proposed,
         subject_city_id=subject_city.id if subject_city else None,
@@ -120,11 +129,101 @@ def propose(
             "title": motion.title,
             "kind": kind.value,
             "text": motion.text,
+            "language": language,
             "city": subject_city.slug if subject_city else None,
             "charter_version": charter_version.number if charter_version else None,
         },
     )
     return motion
+
+
+@dataclass(frozen=True)
+class TranslationEntry:
+    """A motion's title and text in one language other than the original's."""
+
+    language: str
+    title: str
+    text: str
+
+
+TITLE_MAX = 200
+TEXT_MAX = 20000
+
+
+def _check_translations(motion: Motion, entries: list[TranslationEntry]) -> None:
+    languages = [entry.language for entry in entries]
+    if len(set(languages)) != len(languages):
+        raise InvalidInput(_("Each language may appear only once."), field="texts")
+    for entry in entries:
+        if not is_language_tag(entry.language):
+            raise InvalidInput(
+                _("“%(tag)s” is not a language code.", tag=entry.language), field="texts"
+            )
+        if entry.language == motion.language:
+            raise InvalidInput(
+                _(
+                    "The motion was written in this language (%(tag)s): its text is the "
+                    "original, and a translation is in another language.",
+                    tag=entry.language,
+                ),
+                field="texts",
+            )
+        if not entry.title.strip() or not entry.text.strip():
+            raise InvalidInput(
+                _("Give the title and the text in %(tag)s.", tag=entry.language), field="texts"
+            )
+        if len(entry.title) > TITLE_MAX or len(entry.text) > TEXT_MAX:
+            raise InvalidInput(
+                _("The title or the text in %(tag)s is too long.", tag=entry.language),
+                field="texts",
+            )
+
+
+def save_translations(
+    motion: Motion, entries: list[TranslationEntry], *, actor: User, now: datetime
+) -> list[str]:
+    """Make the motion's translations those given: add, change or remove each language.
+
+    The original title and text never change here; each language added, changed or
+    removed is one audit entry. Languages whose wording is unchanged are left alone.
+
+    :param entries: every translation the motion should have (a language left out is removed).
+    :returns: the languages that changed, in order.
+    :raises NotAllowed: unless the actor is the secretariat or a delegate of the proposing city.
+    :raises InvalidInput: for a language twice, an unknown one, the original's own language,
+        or a missing title or text.
+    """
+    if not can_translate(actor, motion):
+        raise NotAllowed(
+            _("Only the secretariat and the proposing city's delegates can translate a motion.")
+        )
+    entries = [
+        TranslationEntry(entry.language.strip(), entry.title.strip(), entry.text.strip())
+        for entry in entries
+    ]
+    _check_translations(motion, entries)
+    wanted = {entry.language: entry for entry in entries}
+    changes: list[tuple[str, str, TranslationEntry | None]] = []
+    for language in sorted(set(motion.translations) - set(wanted)):
+        del motion.translations[language]
+        changes.append(("motion.translation_removed", language, None))
+    for language, entry in wanted.items():
+        existing = motion.translations.get(language)
+        if existing is None:
+            motion.translations[language] = MotionText(
+                language=language, title=entry.title, text=entry.text, updated_at=now
+            )
+            changes.append(("motion.translation_added", language, entry))
+        elif (existing.title, existing.text) != (entry.title, entry.text):
+            existing.title, existing.text, existing.updated_at = entry.title, entry.text, now
+            changes.append(("motion.translation_changed", language, entry))
+    db.session.flush()
+    for action, language, entry in changes:
+        data: dict[str, str] = {"language": language}
+        if entry is not None:
+            data |= {"title": entry.title, "text": entry.text}
+        record(action, subject=("motion", motion.id), actor=actor, now=now, data=data)
+    return [language for _action, language, _entry in changes]
 
 
 def _is_open_for_seconding(motion: Motion, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -20,8 +21,9 @@ from network.common.markdown import render
 from network.common.pagination import page_request
 from network.db import db
 from network.motions import queries, services
-from network.motions.forms import MotionForm, MotionVoteForm
+from network.motions.forms import MotionForm, MotionTranslationsForm, MotionVoteForm
 from network.motions.models import Motion, MotionKind
+from network.motions.rules import can_translate
 from network.votes.models import Secrecy
 
 bp = Blueprint("motions", __name__, url_prefix="/motions")
@@ -59,18 +61,28 @@ def index() -> str:
         per_page=wanted.per_page,
         error_out=False,
     )
-    return render_template("motions/index.html", pagination=pagination)
+    return render_template("motions/index.html", pagination=pagination, locale=str(get_locale()))
 
 
 @bp.route("/<int:motion_id>")
 @public
 def show(motion_id: int) -> str:
-    """Show a motion with its text, its seconder, its vote and its resolution."""
+    """Show a motion in the reader's language (or the one asked for with ``?lang=``).
+
+    The original, in the language it was proposed in, is authoritative; a translation
+    says so and links to it.
+    """
     motion = _motion_or_404(motion_id)
+    locale = str(get_locale())
+    asked = request.args.get("lang", "")
+    wording = motion.wording_in(asked if asked in motion.languages else locale)
     return render_template(
         "motions/show.html",
         motion=motion,
-        text=render(motion.text),
+        wording=wording,
+        locale=locale,
+        text=render(wording.text),
+        can_translate=current_user.is_authenticated and can_translate(current_user, motion),
         button=EmptyForm(),
         vote_form=MotionVoteForm(),
         now=clock.now(),
@@ -95,6 +107,7 @@ def new() -> Response | tuple[str, int] | str:
                 charter_version=version,
                 actor=current_user,
                 now=clock.now(),
+                language=form.language.data or str(get_locale()),
             )
         except DomainError as error:
             db.session.rollback()
@@ -103,8 +116,62 @@ def new() -> Response | tuple[str, int] | str:
             db.session.commit()
             flash(_("Your motion is proposed. It needs a second from another city."), "success")
             return redirect(url_for("motions.show", motion_id=motion.id))
+    if not form.is_submitted():
+        form.language.data = str(get_locale())
     status = 422 if form.is_submitted() else 200
     return render_template("motions/new.html", form=form), status
+
+
+def _translation_entries(form: MotionTranslationsForm) -> list[services.TranslationEntry]:
+    return [
+        services.TranslationEntry(row.form.language.data, row.form.title.data, row.form.text.data)
+        for row in form.texts
+        if not row.form.is_blank()
+    ]
+
+
+def _translations_page(
+    motion: Motion, form: MotionTranslationsForm, status: int
+) -> tuple[str, int]:
+    while (
+        len(form.texts) < form.texts.max_entries
+        and sum(row.form.is_blank() for row in form.texts) < 1
+    ):
+        form.texts.append_entry()
+    return render_template("motions/translations.html", motion=motion, form=form), status
+
+
+@bp.route("/<int:motion_id>/translations", methods=["GET", "POST"])
+@role_required(Role.delegate, Role.secretariat)
+def translations(motion_id: int) -> Response | tuple[str, int]:
+    """Add or change translations of a motion beside its original (which stays as proposed)."""
+    motion = _motion_or_404(motion_id)
+    if not can_translate(current_user, motion):
+        abort(403)
+    form = MotionTranslationsForm()
+    if request.method == "GET":
+        while len(form.texts):
+            form.texts.pop_entry()
+        for language in motion.languages[1:]:
+            text = motion.translations[language]
+            form.texts.append_entry({"language": language, "title": text.title, "text": text.text})
+        return _translations_page(motion, form, 200)
+    if form.validate_on_submit():
+        try:
+            changed = services.save_translations(
+                motion, _translation_entries(form), actor=current_user, now=clock.now()
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                flash(_("The translations are saved."), "success")
+            else:
+                flash(_("Nothing changed: the translations are as they were."), "success")
+            return redirect(url_for("motions.show", motion_id=motion.id))
+    return _translations_page(motion, form, 422)
 
 
 def _act(motion_id: int, action, success: str) -> Response:  # noqa: ANN001

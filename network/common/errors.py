@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -128,6 +128,21 @@ def json_error(status: int, message: Any = None, code: str | None = None):  # no
     return jsonify(body), status
 
 
+def discard_changes() -> None:
+    """Roll back the request's transaction before an error page is rendered.
+
+    After a failed flush the session refuses every query until rolled back, and the
+    page's layout queries (the account, the navigation): without this the error page
+    itself would fail. A refusal must write nothing either.
+    """
+    from network.db import db
+
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection may be gone; the page still renders
+        current_app.logger.exception("rollback before the error page failed")
+
+
 def register_error_pages(app: Flask) -> None:
     """Render every HTTP error as a page in the user's language, or as API JSON."""
 
@@ -153,6 +168,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):  # noqa: ANN202
+        discard_changes()
         if wants_json():
             return json_error(error.status, error.message, error.code)
         title = PAGE_TEXTS.get(error.status, PAGE_TEXTS[400])[0]
@@ -160,6 +176,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error: Exception):  # noqa: ANN202
+        discard_changes()
         if wants_json():
             return json_error(500)
         return render(500, *PAGE_TEXTS[500])

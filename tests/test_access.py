@@ -127,7 +127,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.declaration_signatures", "GET"): (P, 200),
     ("secretariat_declarations.index", "GET"): (S, 200),
     ("secretariat_declarations.edit", "GET"): (S, 200),
-    ("secretariat_declarations.edit", "POST"): (S, 422),
+    ("secretariat_declarations.edit", "POST"): (S, 409),  # open: only a draft changes
     ("secretariat_declarations.open_for_signature", "POST"): (S, 302),
     ("secretariat_declarations.close", "POST"): (S, 302),
     ("secretariat_declarations.in_person", "POST"): (S, 422),

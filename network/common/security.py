@@ -6,7 +6,7 @@ the Content-Security-Policy can be strict.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,7 +23,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_security_headers(app: Flask) -> None:
-    """Add the headers to every response; HSTS only where cookies are Secure (production)."""
+    """Add the headers to every response; HSTS only where cookies are Secure (production).
+
+    Also refuse file uploads: no form takes one, and Flask-WTF would hand a file to a
+    text field's validators (a 500 instead of a refusal).
+    """
+
+    @app.before_request
+    def refuse_uploads() -> None:
+        if request.files:
+            abort(400)
 
     @app.after_request
     def add_headers(response: Response) -> Response:

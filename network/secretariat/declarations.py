@@ -13,12 +13,12 @@ from network.auth.reauth import after_password, reauth_limit
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import role_required
-from network.common.errors import DomainError
+from network.common.errors import Conflict, DomainError
 from network.common.forms import EmptyForm, perform, show_error
 from network.db import db
 from network.declarations import queries, services
 from network.declarations.forms import DeclarationForm, InPersonForm, WithdrawForm
-from network.declarations.models import Declaration, Signature
+from network.declarations.models import Declaration, DeclarationStatus, Signature
 
 bp = Blueprint("secretariat_declarations", __name__, url_prefix="/secretariat/declarations")
 
@@ -102,6 +102,9 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
                     }
                 )
         return _page(declaration, form, 200)
+    if declaration is not None and declaration.status is not DeclarationStatus.draft:
+        # The page shows no text form once open, so a form error would go unseen.
+        raise Conflict(_("Only a draft can be changed."))
     if form.validate_on_submit():
         try:
             saved = services.save_declaration(

@@ -427,6 +427,19 @@ def test_hostile_forms_get_no_500_and_write_nothing_unless_accepted(hostile):
     each_endpoint(POSTS, check)
 
 
+# Request headers and the language cookie that pages read.
+HEADERS = ["Accept-Language", "If-None-Match", "If-Modified-Since", "X-Forwarded-For"]
+
+
+def header_values() -> st.SearchStrategy[str]:
+    """Hostile values that can travel in a header or a cookie (Latin-1, no line breaks)."""
+    fits = [v for v in PAYLOADS if all(ord(c) < 256 for c in v) and not set(v) & set("\r\n\x00")]
+    return st.one_of(
+        st.sampled_from(fits + ["*", "en;q=2", "fr;q=-1", "ko;q=nan", "x" * 3000, '"' + "W/" * 50]),
+        st.text(st.characters(max_codepoint=255, exclude_characters="\r\n\x00"), max_size=30),
+    )
+
+
 def test_hostile_parameters_get_no_500_and_write_nothing(hostile):
     def check(endpoint: str) -> None:
         client = hostile.client(role_for(ROUTES[(endpoint, "GET")][0]))
@@ -443,10 +456,20 @@ def test_hostile_parameters_get_no_500_and_write_nothing(hostile):
             names = data.draw(st.lists(st.sampled_from(QUERY_PARAMETERS), max_size=5))
             query = "&".join(f"{encode(n)}={encode(data.draw(hostile_values()))}" for n in names)
             url = hostile.url(endpoint, "GET", overrides)
+            headers = {
+                name: data.draw(header_values())
+                for name in data.draw(st.lists(st.sampled_from(HEADERS), max_size=2))
+            }
+            locale = data.draw(
+                st.one_of(st.none(), header_values().filter(lambda v: len(v) < 3000))
+            )
+            if locale is not None:
+                client.set_cookie("locale", locale)
             with Rollback(hostile.connection, client), Writes(hostile.connection) as writes:
-                response = client.get(url, query_string=query)
-                assert response.status_code < 500, (url, query)
-                if url.startswith("/api/") and response.status_code != 308:
+                response = client.get(url, query_string=query, headers=headers)
+                client.delete_cookie("locale")
+                assert response.status_code < 500, (url, query, headers, locale)
+                if url.startswith("/api/") and not 300 <= response.status_code < 400:
                     assert response.is_json, (url, query)
                     if response.status_code >= 400:
                         assert response.get_json()["error"]["message"]

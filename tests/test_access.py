@@ -37,8 +37,9 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("auth.logout", "POST"): (A, 302),
     ("auth.two_factor", "GET"): (A, 200),
     ("auth.enable_two_factor", "POST"): (A, 422),
-    ("auth.new_recovery_codes", "POST"): (A, 422),
-    ("auth.disable_two_factor", "POST"): (A, 422),
+    # Delegates and observers have no second factor in the world: 409, it is off.
+    ("auth.new_recovery_codes", "POST"): (A, {"secretariat": 422, "*": 409}),
+    ("auth.disable_two_factor", "POST"): (A, {"secretariat": 422, "*": 409}),
     ("auth.account", "GET"): (A, 200),
     ("auth.set_locale", "POST"): (A, 422),
     ("auth.change_password", "POST"): (A, 422),

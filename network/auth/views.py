@@ -339,6 +339,12 @@ def two_factor() -> tuple[str, int]:
     return _two_factor_page()
 
 
+def _refuse_while_off() -> tuple[str, int]:
+    """Answer a form that needs the second factor on, posted while it is off."""
+    flash(_("Two-factor authentication is off."), "error")
+    return _two_factor_page(status=409)
+
+
 def _show_recovery_codes(codes: list[str]) -> str:
     return render_template("auth/recovery_codes.html", codes=codes)
 
@@ -372,6 +378,8 @@ def enable_two_factor() -> str | tuple[str, int]:
 @reauth_limit
 def new_recovery_codes() -> str | tuple[str, int]:
     """Replace the recovery codes (password asked again); the old ones stop working."""
+    if not current_user.has_two_factor:
+        return _refuse_while_off()
     form = ConfirmPasswordForm(prefix="codes")
     if form.validate_on_submit():
         try:
@@ -396,6 +404,8 @@ def new_recovery_codes() -> str | tuple[str, int]:
 @reauth_limit
 def disable_two_factor() -> Response | tuple[str, int]:
     """Turn one's second factor off (password asked again), where the role allows it."""
+    if not current_user.has_two_factor:
+        return _refuse_while_off()
     form = ConfirmPasswordForm(prefix="disable")
     if form.validate_on_submit():
         try:

@@ -71,12 +71,9 @@ HIDDEN_FORM_FIELDS: dict[str, list[str]] = {
     "secretariat_elections.draw": ["order", "note"],
     "secretariat_elections.open_ballot": ["secrecy", "closes_at"],
 }
-# Refusals known to come without a message (see the xfail tests at the end): the walk
-# still holds them to no 500 and no write.
-SILENT_REFUSALS = {
-    "auth.disable_two_factor": "two-factor forms posted while the factor is off",
-    "auth.new_recovery_codes": "two-factor forms posted while the factor is off",
-}
+# Refusals known to come without a message: the walk still holds them to no 500 and
+# no write. None left.
+SILENT_REFUSALS: dict[str, str] = {}
 # Sent as extra, unexpected fields now and then (and to forms not found at all).
 STRAY_FIELDS = ["id", "user_id", "role", "status", "city", "password", "code", "next", "active"]
 QUERY_PARAMETERS = [
@@ -506,12 +503,7 @@ def test_editing_an_open_declaration_says_why_it_is_refused(hostile, ledger):
     assert ledger.snapshot() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="network/auth (being changed by the lead): posting the two-factor password forms "
-    "while the factor is off answers 422 on a page that does not show the form or its error",
-)
-@pytest.mark.parametrize("endpoint", sorted(SILENT_REFUSALS))
+@pytest.mark.parametrize("endpoint", ["auth.disable_two_factor", "auth.new_recovery_codes"])
 def test_two_factor_forms_posted_while_off_say_why(hostile, endpoint):
     client = hostile.client("delegate")
     response = client.post(hostile.url(endpoint, "POST"), data={})

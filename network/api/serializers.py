@@ -10,7 +10,7 @@ from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
 from network.common import clock
-from network.declarations.models import Declaration, Signature
+from network.declarations.models import Declaration
 from network.elections.models import Election, ElectionStatus, Term
 from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
@@ -231,16 +231,19 @@ def declaration(declaration: Declaration, language: str, signature_count: int) -
     }
 
 
-def signature_row(signature: Signature) -> dict[str, Any]:
-    """Return a signature as the exports and the API give it."""
+def signature_row(row: Any) -> dict[str, Any]:
+    """Return a signatory as the exports and the API give it.
+
+    ``row`` is a plain row of ``network.declarations.queries.SIGNATORY_COLUMNS``.
+    """
     return {
-        "city": signature.city.slug,
-        "city_name": signature.city.name,
-        "signatory_name": signature.signatory_name,
-        "signatory_title": signature.signatory_title,
-        "signed_on": signature.signed_on.isoformat(),
-        "mode": signature.mode.value,
-        "verification_code": signature.verification_code,
-        "withdrawn": signature.is_withdrawn,
-        "withdrawal_reason": signature.withdrawal_reason,
+        "city": row.city,
+        "city_name": row.city_name,
+        "signatory_name": row.signatory_name,
+        "signatory_title": row.signatory_title,
+        "signed_on": row.signed_on.isoformat(),
+        "mode": row.mode.value,
+        "verification_code": row.verification_code,
+        "withdrawn": row.withdrawn_at is not None,
+        "withdrawal_reason": row.withdrawal_reason,
     }

@@ -242,7 +242,20 @@ def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
     found = _public_declaration(slug)
     if found is None:
         return _json_error(404, _("No declaration has this address."))
-    return _list(declaration_queries.signatures_statement(found), serializers.signature_row)
+    wanted = api_page_request(request.args)
+    total, _standing = declaration_queries.signature_tally(found.id)
+    offset = (wanted.page - 1) * wanted.per_page
+    rows = (
+        declaration_queries.signatory_page(found.id, offset=offset, limit=wanted.per_page)
+        if offset < total
+        else []
+    )
+    return jsonify(
+        items=[serializers.signature_row(row) for row in rows],
+        page=wanted.page,
+        per_page=wanted.per_page,
+        total=total,
+    )
 
 
 @bp.route("/audit/head")

@@ -48,3 +48,58 @@ def api_page_request(args: Mapping[str, str]) -> PageRequest:
 def page_request(args: Mapping[str, str], per_page: int) -> PageRequest:
     """Read ``page`` for an HTML list, falling back to the first page on nonsense."""
     return PageRequest(page=_positive_int(args.get("page"), 1) or 1, per_page=per_page)
+
+
+@dataclass(frozen=True)
+class Window:
+    """One page of a list whose rows and total were read by the caller.
+
+    It answers what the pager macro (templates/macros/_pagination.html) asks of a
+    Flask-SQLAlchemy pagination, for lists read with a query of their own (plain rows,
+    a deferred join) rather than ``db.paginate``.
+    """
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def offset(self) -> int:
+        """Return how many rows come before this page."""
+        return (self.page - 1) * self.per_page
+
+    @property
+    def pages(self) -> int:
+        """Return the number of pages (0 for an empty list)."""
+        return -(-self.total // self.per_page)
+
+    @property
+    def first(self) -> int:
+        """Return the position (from 1) of the first row on this page."""
+        return self.offset + 1
+
+    @property
+    def last(self) -> int:
+        """Return the position of the last row on this page."""
+        return self.offset + len(self.items)
+
+    @property
+    def has_prev(self) -> bool:
+        """Tell whether a page comes before this one."""
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Tell whether a page comes after this one."""
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int | None:
+        """Return the previous page's number."""
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def next_num(self) -> int | None:
+        """Return the next page's number."""
+        return self.page + 1 if self.has_next else None

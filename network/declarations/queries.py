@@ -45,6 +45,24 @@ def all_declarations() -> list[Declaration]:
     )
 
 
+# The public list of signatories: plain rows (no objects), the city's slug and name joined.
+# Lists of them run on the session's connection (Core), which skips the ORM's per-row
+# loading: several times faster over 13,000 rows.
+SIGNATORY_COLUMNS = (
+    City.slug.label("city"),
+    City.name.label("city_name"),
+    Signature.signatory_name,
+    Signature.signatory_title,
+    Signature.signed_on,
+    Signature.mode,
+    Signature.verification_code,
+    Signature.withdrawn_at,
+    Signature.withdrawal_reason,
+)
+# By date then city name; the id settles equal names, so pages never overlap.
+SIGNATORY_ORDER = (Signature.signed_on, City.name, Signature.id)
+
+
 def signatures_statement(declaration: Declaration) -> sa.Select[tuple[Signature]]:
     """Select a declaration's signatures, by date then city name, withdrawn ones included."""
     return (
@@ -52,23 +70,89 @@ def signatures_statement(declaration: Declaration) -> sa.Select[tuple[Signature]
         .join(City, Signature.city_id == City.id)
         .where(Signature.declaration_id == declaration.id)
         .options(contains_eager(Signature.city))
-        .order_by(Signature.signed_on, City.name)
+        .order_by(*SIGNATORY_ORDER)
     )
 
 
-def signatures_for_export(declaration: Declaration, batch: int = 500) -> Iterator[Signature]:
-    """Yield a declaration's signatures with their cities, fetched ``batch`` at a time.
+def signatures(declaration: Declaration) -> list[Signature]:
+    """Return a declaration's signatures (objects, for the secretariat's page)."""
+    return list(db.session.scalars(signatures_statement(declaration)))
+
+
+def signatories_statement(declaration_id: int) -> sa.Select:
+    """Select every signatory of a declaration as plain rows, in the list's order."""
+    return (
+        sa.select(*SIGNATORY_COLUMNS)
+        .join(City, Signature.city_id == City.id)
+        .where(Signature.declaration_id == declaration_id)
+        .order_by(*SIGNATORY_ORDER)
+    )
+
+
+def signatories(declaration_id: int) -> list[sa.Row]:
+    """Return every signatory of a declaration as plain rows, in the list's order."""
+    return list(db.session.connection().execute(signatories_statement(declaration_id)))
+
+
+def signatory_page(declaration_id: int, *, offset: int, limit: int) -> list[sa.Row]:
+    """Return one page of a declaration's signatories, as plain rows.
+
+    A deferred join: the page's ids are picked first from the index on (declaration,
+    date, city) and the cities' names alone, then only those rows are read in full —
+    a deep page no longer sorts 13,000 whole rows.
+    """
+    page_ids = (
+        sa.select(Signature.id)
+        .join(City, Signature.city_id == City.id)
+        .where(Signature.declaration_id == declaration_id)
+        .order_by(*SIGNATORY_ORDER)
+        .offset(offset)
+        .limit(limit)
+        .subquery()
+    )
+    return list(
+        db.session.connection().execute(
+            sa.select(*SIGNATORY_COLUMNS)
+            .select_from(page_ids)
+            .join(Signature, Signature.id == page_ids.c.id)
+            .join(City, Signature.city_id == City.id)
+            .order_by(*SIGNATORY_ORDER)
+        )
+    )
+
+
+def signatures_for_export(declaration: Declaration, batch: int = 500) -> Iterator[sa.Row]:
+    """Yield every signatory of a declaration as plain rows, fetched ``batch`` at a time.
 
     One statement (a server-side cursor on PostgreSQL) whatever the number of rows.
     """
-    statement = signatures_statement(declaration).execution_options(yield_per=batch)
-    with db.session.scalars(statement) as result:
+    statement = signatories_statement(declaration.id).execution_options(yield_per=batch)
+    with db.session.connection().execute(statement) as result:
         yield from result
 
 
-def signatures(declaration: Declaration) -> list[Signature]:
-    """Return a declaration's signatures."""
-    return list(db.session.scalars(signatures_statement(declaration)))
+def signature_tally(declaration_id: int) -> tuple[int, int]:
+    """Count a declaration's signatures: all of them, and the standing (not withdrawn)."""
+    total, withdrawn = db.session.execute(
+        sa.select(sa.func.count(), sa.func.count(Signature.withdrawn_at)).where(
+            Signature.declaration_id == declaration_id
+        )
+    ).one()
+    return total, total - withdrawn
+
+
+def has_signed(declaration_id: int, city_id: int | None) -> bool:
+    """Tell whether a city has signed a declaration (withdrawn signatures included)."""
+    if city_id is None:
+        return False
+    return (
+        db.session.scalar(
+            sa.select(Signature.id).where(
+                Signature.declaration_id == declaration_id, Signature.city_id == city_id
+            )
+        )
+        is not None
+    )
 
 
 def signature_counts(declarations: list[Declaration]) -> dict[int, int]:

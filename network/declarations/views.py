@@ -10,9 +10,10 @@ from flask import (
     jsonify,
     redirect,
     render_template,
+    request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -21,16 +22,23 @@ from network.api.serializers import signature_row
 from network.auth.models import Role
 from network.common import clock
 from network.common.decorators import public, role_required
+from network.common.enums import label
 from network.common.errors import DomainError
 from network.common.export import csv_response
 from network.common.forms import show_error
+from network.common.pagination import Window, page_request
 from network.db import db
 from network.declarations import queries, services
 from network.declarations.forms import SignForm
-from network.declarations.models import Declaration, DeclarationStatus
+from network.declarations.models import Declaration, DeclarationStatus, SignatureMode
 from network.extensions import limiter
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
+
+DECLARATIONS_PER_PAGE = 25
+# A declaration of the whole network has 13,000 signatories: the page shows them a
+# hundred at a time; the CSV and JSON exports give the full list.
+SIGNATORIES_PER_PAGE = 100
 
 EXPORT_FIELDS = [
     "city",
@@ -59,12 +67,16 @@ def public_declaration(slug: str) -> Declaration:
 @bp.route("/")
 @public
 def index() -> str:
-    """List the declarations with their signature counts."""
-    declarations = list(db.session.scalars(queries.public_statement()))
+    """List the declarations, a page at a time, with their signature counts."""
+    wanted = page_request(request.args, DECLARATIONS_PER_PAGE)
+    pagination = db.paginate(
+        queries.public_statement(), page=wanted.page, per_page=wanted.per_page, error_out=False
+    )
     return render_template(
         "declarations/index.html",
-        declarations=declarations,
-        counts=queries.signature_counts(declarations),
+        pagination=pagination,
+        declarations=pagination.items,
+        counts=queries.signature_counts(pagination.items),
         locale=str(get_locale()),
     )
 
@@ -72,22 +84,32 @@ def index() -> str:
 @bp.route("/<slug>")
 @public
 def show(slug: str) -> str:
-    """Show a declaration in the reader's language, with its signatories."""
+    """Show a declaration in the reader's language, with a page of its signatories."""
     declaration = public_declaration(slug)
-    signatures = queries.signatures(declaration)
+    total, standing = queries.signature_tally(declaration.id)
+    wanted = page_request(request.args, SIGNATORIES_PER_PAGE)
+    offset = (wanted.page - 1) * wanted.per_page
+    rows = (
+        queries.signatory_page(declaration.id, offset=offset, limit=wanted.per_page)
+        if offset < total
+        else []
+    )
     can_sign = (
         current_user.is_authenticated
         and current_user.role is Role.delegate
         and current_user.signing_authority
         and current_user.city.is_in_good_standing
         and declaration.status is DeclarationStatus.open
-        and not any(s.city_id == current_user.city_id for s in signatures)
+        and not queries.has_signed(declaration.id, current_user.city_id)
     )
     return render_template(
         "declarations/show.html",
         declaration=declaration,
-        signatures=signatures,
-        standing=sum(1 for s in signatures if not s.is_withdrawn),
+        signatories=Window(rows, wanted.page, wanted.per_page, total),
+        standing=standing,
+        # Each label and date formatted once per page, not once per row.
+        modes={mode: label(mode) for mode in SignatureMode},
+        dates={day: format_date(day) for day in {row.signed_on for row in rows}},
         locale=str(get_locale()),
         text=declaration.text_in(str(get_locale())),
         can_sign=can_sign,
@@ -97,7 +119,7 @@ def show(slug: str) -> str:
 @bp.route("/<slug>/signatures.csv")
 @public
 def signatures_csv(slug: str) -> Response:
-    """Export the signatories as CSV (the same rows as the page), streamed row by row."""
+    """Export every signatory as CSV, streamed row by row from one query."""
     declaration = public_declaration(slug)
     rows = (
         [row[field] for field in EXPORT_FIELDS]
@@ -109,11 +131,11 @@ def signatures_csv(slug: str) -> Response:
 @bp.route("/<slug>/signatures.json")
 @public
 def signatures_json(slug: str) -> Response:
-    """Export the signatories as JSON."""
+    """Export every signatory as JSON (plain rows from one query)."""
     declaration = public_declaration(slug)
     return jsonify(
         declaration=declaration.slug,
-        signatures=[signature_row(s) for s in queries.signatures(declaration)],
+        signatures=[signature_row(row) for row in queries.signatories(declaration.id)],
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,16 +45,21 @@ def ballots_cast(vote: Vote) -> int:
     )
 
 
-def cities_that_voted(vote: Vote) -> list[City]:
-    """Return the cities that have voted, by name (a public fact, even for secret votes)."""
-    return list(
-        db.session.scalars(
-            sa.select(City)
-            .join(Participation, Participation.city_id == City.id)
-            .where(Participation.vote_id == vote.id)
-            .order_by(City.name)
-        )
+def cities_that_voted(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[sa.Row]:
+    """Return the cities that have voted (slug and name), by name.
+
+    Who voted is a public fact, even in a secret vote. ``offset`` and ``limit`` give
+    one page of a long list.
+    """
+    statement = (
+        sa.select(City.slug, City.name)
+        .join(Participation, Participation.city_id == City.id)
+        .where(Participation.vote_id == vote.id)
+        .order_by(City.name, City.id)
+        .offset(offset)
+        .limit(limit)
     )
+    return list(db.session.connection().execute(statement))
 
 
 def has_voted(vote: Vote, city_id: int | None) -> bool:
@@ -68,40 +76,78 @@ def has_voted(vote: Vote, city_id: int | None) -> bool:
     )
 
 
-def describe_choice(vote: Vote, choice: Any) -> Any:
-    """Turn a stored choice into what the public reads: yes/no/abstain or candidate labels."""
-    labels = {option.id: option.label for option in vote.options}
+def option_labels(vote: Vote) -> dict[int, str]:
+    """Return the label of each of a vote's options, by id."""
+    return {option.id: option.label for option in vote.options}
+
+
+def describe_choice(vote: Vote, choice: Any, labels: dict[int, str] | None = None) -> Any:
+    """Turn a stored choice into what the public reads: yes/no/abstain or candidate labels.
+
+    ``labels`` (from :func:`option_labels`) saves rebuilding them for every ballot of a list.
+    """
     if vote.kind is VoteKind.approval:
         return choice
+    labels = option_labels(vote) if labels is None else labels
     if vote.kind is VoteKind.single:
         return labels.get(choice) if choice is not None else None
     return [labels[option_id] for option_id in choice]
 
 
-def roll_call(vote: Vote) -> list[dict[str, Any]]:
-    """Return each city's ballot of a closed recorded vote, by city name."""
-    rows = db.session.execute(
-        sa.select(City.slug, City.name, Ballot.choice)
+def _choice_reader(vote: Vote) -> Callable[[str], Any]:
+    """Return a function from a ballot's stored choice (JSON text) to what the public reads.
+
+    A long list holds few distinct choices (yes, no, abstain; a few rankings): each is
+    decoded and labelled once, not once per ballot.
+    """
+    labels = option_labels(vote)
+
+    @functools.cache
+    def read(raw: str) -> Any:
+        return describe_choice(vote, json.loads(raw), labels)
+
+    return read
+
+
+# The stored choice as its JSON text (decoded once per distinct choice, above). Lists of
+# ballots run on the session's connection (Core): plain rows, without the ORM's per-row
+# loading, several times faster over 13,000 ballots.
+_CHOICE_TEXT = sa.cast(Ballot.choice, sa.Text)
+
+
+def roll_call(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[dict[str, Any]]:
+    """Return each city's ballot of a closed recorded vote, by city name.
+
+    One query of plain rows (no objects); ``offset`` and ``limit`` give one page.
+    """
+    rows = db.session.connection().execute(
+        sa.select(City.slug, City.name, _CHOICE_TEXT)
         .join(City, Ballot.city_id == City.id)
         .where(Ballot.vote_id == vote.id)
-        .order_by(City.name)
+        .order_by(City.name, City.id)
+        .offset(offset)
+        .limit(limit)
     )
-    return [
-        {"city": slug, "city_name": name, "choice": describe_choice(vote, choice)}
-        for slug, name, choice in rows
-    ]
+    read = _choice_reader(vote)
+    return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
 
-def published_ballots(vote: Vote) -> list[dict[str, Any]]:
-    """Return the ballots of a closed secret vote by receipt, with no link to any city."""
-    rows = db.session.execute(
-        sa.select(Ballot.receipt, Ballot.choice)
+def published_ballots(
+    vote: Vote, *, offset: int = 0, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Return the ballots of a closed secret vote by receipt, with no link to any city.
+
+    ``offset`` and ``limit`` give one page.
+    """
+    rows = db.session.connection().execute(
+        sa.select(Ballot.receipt, _CHOICE_TEXT)
         .where(Ballot.vote_id == vote.id)
         .order_by(Ballot.receipt)
+        .offset(offset)
+        .limit(limit)
     )
-    return [
-        {"receipt": receipt, "choice": describe_choice(vote, choice)} for receipt, choice in rows
-    ]
+    read = _choice_reader(vote)
+    return [{"receipt": receipt, "choice": read(raw)} for receipt, raw in rows]
 
 
 def ballot_by_receipt(code: str) -> Ballot | None:

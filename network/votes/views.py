@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -12,12 +12,15 @@ from network.common import clock
 from network.common.decorators import public, role_required
 from network.common.errors import DomainError
 from network.common.forms import EmptyForm, perform, show_error
+from network.common.pagination import PageRequest, Window, page_request
 from network.db import db
 from network.votes import queries, rules, services
 from network.votes.forms import ballot_form_for
 from network.votes.models import Secrecy, Vote, VoteStatus
 
 bp = Blueprint("votes", __name__, url_prefix="/votes")
+
+LIST_PER_PAGE = 100  # rows of the roll call, the ballots and the cities that voted
 
 
 def _vote_or_404(vote_id: int) -> Vote:
@@ -43,26 +46,46 @@ def can_cast(user, vote: Vote) -> bool:  # noqa: ANN001
 @bp.route("/<int:vote_id>")
 @public
 def show(vote_id: int) -> str:
-    """Show a vote: participation while open; result and roll call or receipts once closed."""
+    """Show a vote: participation while open; result and roll call or receipts once closed.
+
+    The lists (roll call or ballots by receipt, ``?page=``; the cities that voted,
+    ``?voters_page=``) come a hundred at a time: a vote of the whole network has 13,000
+    ballots. The API answer and its JSON link give every ballot at once.
+    """
     vote = _vote_or_404(vote_id)
     title, subject_url = services.describe(vote)
     closed = vote.status is VoteStatus.closed
+    ballots_cast = queries.ballots_cast(vote)
+
+    def window(read, wanted: PageRequest) -> Window:  # noqa: ANN001
+        # Each city that voted cast one ballot: every list here is ballots_cast long.
+        offset = (wanted.page - 1) * wanted.per_page
+        items = read(vote, offset=offset, limit=wanted.per_page) if offset < ballots_cast else []
+        return Window(items, wanted.page, wanted.per_page, ballots_cast)
+
+    listed = page_request(request.args, LIST_PER_PAGE)
+    recorded = closed and vote.secrecy is Secrecy.recorded
+    voters_page = page_request({"page": request.args.get("voters_page", "")}, LIST_PER_PAGE)
+    # Forms are built only for the secretariat, who sees them: a form puts a CSRF token
+    # in the session, and a visitor's page with one in it is never cached.
+    secretariat = current_user.is_authenticated and current_user.role is Role.secretariat
     return render_template(
         "votes/show.html",
         vote=vote,
         title=title,
         subject_url=subject_url,
-        ballots_cast=queries.ballots_cast(vote),
-        voted=queries.cities_that_voted(vote),
-        roll_call=queries.roll_call(vote) if closed and vote.secrecy is Secrecy.recorded else None,
-        ballots=queries.published_ballots(vote)
+        ballots_cast=ballots_cast,
+        # A closed recorded vote's roll call names the cities that voted already.
+        voters=None if recorded else window(queries.cities_that_voted, voters_page),
+        roll_call=window(queries.roll_call, listed) if recorded else None,
+        ballots=window(queries.published_ballots, listed)
         if closed and vote.secrecy is Secrecy.secret
         else None,
         past_closing=rules.is_past_closing(vote.status, vote.closes_at, clock.now()),
         can_cast=can_cast(current_user, vote),
         city_has_voted=current_user.is_authenticated
         and queries.has_voted(vote, current_user.city_id),
-        button=EmptyForm(),
+        button=EmptyForm() if secretariat else None,
         option_labels={str(o.id): o.label for o in vote.options},
     )
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from network.declarations import views as declaration_views
+from network.votes import views as vote_views
 from tests.api.conftest import parse
 
 DECLARATION_LINK = re.compile(r"^/declarations/([a-z0-9-]+)$")
@@ -21,6 +23,21 @@ def api_all(client, url: str) -> list[dict]:
         if len(items) >= body["total"]:
             return items
         page += 1
+
+
+def html_all(client, url: str, table: int, width: int) -> tuple[list, int]:
+    """Read every page of a list on a page, following its pager; return the rows of
+    ``width`` cells in ``table`` and the number of pages read."""
+    rows, page = [], 1
+    separator = "&" if "?" in url else "?"
+    while True:
+        html = client.get(f"{url}{separator}page={page}").text
+        rows += [row for row in parse(html).body_rows(table) if len(row) == width]
+        following = rf'rel="next" href="[^"]*(\?|&amp;)page={page + 1}(&amp;|")'
+        if not re.search(following, html):
+            return rows, page
+        page += 1
+        assert page < 100, url
 
 
 def slug_of(link: str) -> str:
@@ -69,11 +86,13 @@ def test_a_city_page_and_the_api_agree(client, open_world):
             assert term["city"] == slug
 
 
-def test_the_signatories_on_the_page_are_the_apis(client, open_world):
+def test_the_signatories_on_the_page_are_the_apis(client, open_world, monkeypatch):
+    # Two to a page: the pages, read one after the other, give the API's list exactly.
+    monkeypatch.setattr(declaration_views, "SIGNATORIES_PER_PAGE", 2)
     slug = "seoul-declaration-2017"
-    page = parse(client.get(f"/declarations/{slug}").text)
-    rows = [row for row in page.body_rows(0) if len(row) == 6]
+    rows, pages = html_all(client, f"/declarations/{slug}", table=0, width=6)
     api = api_all(client, f"/api/v1/declarations/{slug}/signatures")
+    assert pages == -(-len(api) // 2) > 1
     assert [
         (slug_of(r[0].links[0]), r[1].text, r[2].text, r[5].text, "withdrawn" in r[0].text)
         for r in rows
@@ -92,9 +111,16 @@ def test_the_signatories_on_the_page_are_the_apis(client, open_world):
     assert detail["signature_count"] == sum(not s["withdrawn"] for s in api)
 
 
-def test_the_declarations_list_and_the_api_agree(client, open_world):
-    page = parse(client.get("/declarations/").text)
-    page_slugs = [slug_of(link) for link in page.links if link.startswith("/declarations/")]
+def test_the_declarations_list_and_the_api_agree(client, open_world, monkeypatch):
+    monkeypatch.setattr(declaration_views, "DECLARATIONS_PER_PAGE", 1)
+    page_slugs = []
+    for number in (1, 2):
+        page = parse(client.get(f"/declarations/?page={number}").text)
+        page_slugs += [
+            slug_of(link)
+            for link in page.links
+            if link.startswith("/declarations/") and "?" not in link
+        ]
     api = api_all(client, "/api/v1/declarations")
     assert [d["slug"] for d in api] == [
         s for s in dict.fromkeys(page_slugs) if s in {d["slug"] for d in api}
@@ -126,7 +152,8 @@ def test_the_charter_in_force_page_and_the_api_agree(client, open_world):
         assert article["title"] in korean
 
 
-def test_a_recorded_vote_shows_the_same_result_and_roll_call(client, open_world):
+def test_a_recorded_vote_shows_the_same_result_and_roll_call(client, open_world, monkeypatch):
+    monkeypatch.setattr(vote_views, "LIST_PER_PAGE", 3)
     vote_id = open_world["charter_vote"]
     page = parse(client.get(f"/votes/{vote_id}").text)
     api = client.get(f"/api/v1/votes/{vote_id}").get_json()
@@ -139,11 +166,14 @@ def test_a_recorded_vote_shows_the_same_result_and_roll_call(client, open_world)
         str(result["majority"]["needed"]),
     ]
     assert result["outcome"] == "carried" and api["ballots_cast"] == 7
-    roll_call = [(slug_of(r[0].links[0]), r[1].text.lower()) for r in page.body_rows(1)]
-    assert sorted(roll_call) == sorted((row["city"], row["choice"]) for row in api["roll_call"])
+    rows, pages = html_all(client, f"/votes/{vote_id}", table=1, width=2)
+    roll_call = [(slug_of(r[0].links[0]), r[1].text.lower()) for r in rows]
+    assert roll_call == [(row["city"], row["choice"]) for row in api["roll_call"]]
+    assert pages == 3  # seven ballots, three to a page
 
 
-def test_an_election_and_its_secret_round_show_the_same_counts(client, open_world):
+def test_an_election_and_its_secret_round_show_the_same_counts(client, open_world, monkeypatch):
+    monkeypatch.setattr(vote_views, "LIST_PER_PAGE", 3)
     election = client.get(f"/api/v1/elections/{open_world['election']}").get_json()
     html = client.get(f"/elections/{open_world['election']}").text
     page = parse(html)
@@ -155,10 +185,19 @@ def test_an_election_and_its_secret_round_show_the_same_counts(client, open_worl
     listed = client.get("/api/v1/elections").get_json()["items"]
     assert listed[0] == election
     vote_id = open_world["election_vote"]
-    vote_page = parse(client.get(f"/votes/{vote_id}").text)
     vote = client.get(f"/api/v1/votes/{vote_id}").get_json()
-    receipts = [(r[0].text, r[1].text) for r in vote_page.body_rows(1)]
+    rows, pages = html_all(client, f"/votes/{vote_id}", table=1, width=2)
+    receipts = [(r[0].text, r[1].text) for r in rows]
     assert receipts == [(b["receipt"], b["choice"]) for b in vote["ballots"]]
+    assert pages == 3
+    # Who voted (a public fact) comes three to a page too, each city once.
+    voters = []
+    for number in (1, 2, 3, 4):
+        html = client.get(f"/votes/{vote_id}?voters_page={number}").text
+        found = re.search(r"Cities that voted: ([^<]*)</p>", html)
+        voters += found.group(1).split(", ") if found else []
+    assert len(voters) == len(set(voters)) == vote["ballots_cast"] == 7
+    assert voters == sorted(voters)
     assert open_world["receipt"] in {b["receipt"] for b in vote["ballots"]}
     assert "roll_call" not in vote
 

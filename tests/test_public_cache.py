@@ -280,3 +280,35 @@ def test_a_public_page_that_renders_a_form_token_is_never_shared(database_url, d
     assert response.headers["Cache-Control"] == "private, no-store"
     other = probe_app.test_client().get("/probe")
     assert other.get_data() != response.get_data()  # each visitor gets their own token
+
+
+def test_pages_with_forms_for_some_roles_stay_cacheable_for_visitors(
+    app, demo, monkeypatch, as_user
+):
+    from network.elections.models import Election
+
+    officer = as_user(db_user(app, "secretariat@example.org"), password=DEMO_PASSWORD)
+    # With CSRF on (as in production), a form built for a visitor would put a token in
+    # their session: the page would get a cookie and no validator, and never be cached.
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    with app.app_context():
+        votes = db.session.scalars(sa.select(Vote.id).order_by(Vote.id)).all()
+        open_vote = db.session.scalar(sa.select(Vote.id).where(Vote.status == VoteStatus.open))
+        election = db.session.scalar(sa.select(sa.func.min(Election.id)))
+    urls = [f"/votes/{vote_id}" for vote_id in votes] + [
+        f"/elections/{election}",
+        "/charter/versions/1",
+    ]
+    for url in urls:
+        visitor = app.test_client()
+        response = visitor.get(url)
+        assert response.status_code == 200, url
+        assert response.headers.get("ETag"), url
+        assert "Set-Cookie" not in response.headers, url
+        assert 'name="csrf_token"' not in response.text, url
+        again = visitor.get(url, headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304, url
+    # The secretariat still gets its forms, each with a token.
+    page = officer.get(f"/votes/{open_vote}")
+    assert "Close the vote and publish the result" in page.text
+    assert 'name="csrf_token"' in page.text and "ETag" not in page.headers

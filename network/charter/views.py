@@ -12,7 +12,7 @@ from wtforms import SelectChoice
 from network import MAX_ID
 from network.charter import queries, services
 from network.charter.forms import CommentForm
-from network.charter.models import CharterVersion
+from network.charter.models import CharterVersion, VersionStatus
 from network.charter.rules import diff_articles
 from network.common import clock
 from network.common.decorators import login_required, public
@@ -76,7 +76,11 @@ def version(number: int) -> str:
         version=found,
         locale=str(get_locale()),
         comments=queries.comments_on(found),
-        form=_comment_form(found),
+        # Only logged-in people comment, on drafts: a visitor gets no form (and so no
+        # CSRF token in their session, which would keep the page out of the cache).
+        form=_comment_form(found)
+        if current_user.is_authenticated and found.status is VersionStatus.draft
+        else None,
     )
 
 

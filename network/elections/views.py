@@ -63,16 +63,19 @@ def show(election_id: int) -> str:
     """Show an election: nominations, every round with its counts, the result."""
     election = election_or_404(election_id)
     # Only delegates nominate: the form lists every member city (13,000 in a large
-    # network), which no other visitor should pay for.
-    nominates = current_user.is_authenticated and current_user.role is Role.delegate
+    # network), which no other visitor should pay for. Forms are built only for the
+    # roles that see them: a form writes a CSRF token into the session, and a visitor's
+    # page with one in it is never cached.
+    delegate = current_user.is_authenticated and current_user.role is Role.delegate
+    secretariat = current_user.is_authenticated and current_user.role is Role.secretariat
     return render_template(
         "elections/show.html",
         election=election,
-        nomination_form=nomination_form() if nominates else None,
-        answer_form=AnswerForm(),
-        ballot_form=BallotOpeningForm(),
-        draw_form=DrawForm(),
-        button=EmptyForm(),
+        nomination_form=nomination_form() if delegate else None,
+        answer_form=AnswerForm() if delegate else None,
+        ballot_form=BallotOpeningForm() if secretariat else None,
+        draw_form=DrawForm() if secretariat else None,
+        button=EmptyForm() if secretariat else None,
     )
 
 

@@ -234,7 +234,9 @@ def accept_invitation(token: str) -> Response | tuple[str, int] | str:
 def _locale_form() -> LocaleForm:
     form = LocaleForm(prefix="locale")
     form.locale.choices = [SelectChoice("", _("Follow my browser"))] + [
-        SelectChoice(code, language_name(code, code)) for code in current_app.config["LANGUAGES"]
+        # Each language named in itself, so marked with its own lang for screen readers.
+        SelectChoice(code, language_name(code, code), render_kw={"lang": code})
+        for code in current_app.config["LANGUAGES"]
     ]
     return form
 

@@ -280,6 +280,8 @@ def test_a_public_page_that_renders_a_form_token_is_never_shared(database_url, d
     assert response.headers["Cache-Control"] == "private, no-store"
     other = probe_app.test_client().get("/probe")
     assert other.get_data() != response.get_data()  # each visitor gets their own token
+    with probe_app.app_context():
+        db.engine.dispose()  # its own pool: leave no connection open behind the test
 
 
 def test_pages_with_forms_for_some_roles_stay_cacheable_for_visitors(

@@ -18,6 +18,15 @@ A matching ``If-None-Match`` gets a 304 without rendering; with ``PUBLIC_CACHE``
 a rendered body is kept under the same validator, so a new audit entry invalidates
 every kept page at once (old entries simply stop being asked for and expire).
 
+The marks (audit head and the closing times of open votes) are read with one
+statement built once. When the cache is Redis (shared by every process), every commit
+that wrote an audit entry also publishes them there, read in its own transaction while
+it holds the audit head's lock; a cache hit then needs one Redis read and no database
+round trip. A publication never goes back to an older entry (compare-and-set on the
+entry's number) and expires after a few minutes; a missing or unreadable one is read
+from the database again. With a per-process cache the marks come from the database on
+every request, so a change committed by any process is seen at once either way.
+
 Only anonymous requests with an empty session take part: a logged-in person's
 pages show their own actions and forms, and are sent ``private, no-store``; a
 session with anything in it (flashed messages, a login halfway through, a CSRF
@@ -26,16 +35,21 @@ token) or a page that writes one or renders a form token is left out too.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import pickle
+from datetime import datetime
 from importlib import metadata
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
-from network.audit.models import AuditHead
+from network.audit.models import AuditEntry, AuditHead
 from network.common import clock
 from network.common.decorators import PUBLIC
 from network.db import db
@@ -71,31 +85,154 @@ def is_public_read() -> bool:
     return not current_user.is_authenticated
 
 
-def state_marks() -> tuple[Any, ...]:
-    """Read, in one statement, the audit head and the next closing time of an open vote."""
+# Built once: SQLAlchemy keeps the compiled form of a statement it has seen.
+STATE_MARKS = sa.select(
+    AuditHead.seq,
+    AuditHead.hash,
+    sa.select(sa.func.min(Vote.closes_at))
+    .where(Vote.status == VoteStatus.open, Vote.closes_at > sa.bindparam("now"))
+    .scalar_subquery(),
+)
+# What is published to a shared cache: the head, and the closing time of every open
+# vote (one row each; one row with none when no vote is open), in one snapshot.
+PUBLISHED_MARKS = (
+    sa.select(AuditHead.seq, AuditHead.hash, Vote.closes_at)
+    .select_from(AuditHead)
+    .outerjoin(Vote, sa.and_(Vote.status == VoteStatus.open, Vote.closes_at.is_not(None)))
+    .order_by(Vote.closes_at)
+)
+MARKS_TTL = 300  # seconds: bounds how long a change made behind the platform's back hides
+# Set the marks unless the kept ones are of a newer audit entry (several processes
+# publish; the newest entry wins whatever the order their publications arrive in).
+_PUBLISH = """
+local kept = redis.call('GET', KEYS[1])
+if kept then
+  local seq = tonumber(string.match(kept, '^%[(%d+)'))
+  if seq and seq > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+return 1
+"""
+
+
+class SharedMarks:
+    """The state marks and the kept pages in Redis, for every process of one database."""
+
+    def __init__(self, redis_url: str, key: str, page_prefix: str, page_timeout: int) -> None:
+        """Connect (lazily) to ``redis_url``; the marks live under ``key``."""
+        import redis
+
+        self.client = redis.Redis.from_url(redis_url, socket_timeout=1.0)
+        self.key = key
+        self.page_prefix = page_prefix
+        self.page_timeout = page_timeout
+        self._publish = self.client.register_script(_PUBLISH)
+
+    @staticmethod
+    def _marks(raw: bytes | None) -> tuple[int, str, list[datetime]] | None:
+        if raw is None:
+            return None
+        seq, head_hash, closings = json.loads(raw)
+        return seq, head_hash, [datetime.fromisoformat(c) for c in closings]
+
+    def read(self) -> tuple[int, str, list[datetime]] | None:
+        """Return the published marks, or None when there are none (or Redis fails)."""
+        return self.read_with_page(None)[0]
+
+    def read_with_page(self, page: str | None) -> tuple[Any, Any]:
+        """Return the published marks and the page kept under ``page``, in one round trip.
+
+        Either is None when missing; both are when Redis fails.
+        """
+        try:
+            if page is None:
+                raw, kept = self.client.get(self.key), None
+            else:
+                raw, kept = self.client.mget(self.key, self.page_prefix + page)
+        except Exception:  # noqa: BLE001 - an outage falls back to the database
+            current_app.logger.warning("state marks unavailable in Redis", exc_info=True)
+            return None, None
+        return self._marks(raw), pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
+
+    def page(self, page: str) -> Any:
+        """Return the page kept under ``page`` (None when missing or Redis fails)."""
+        try:
+            kept = self.client.get(self.page_prefix + page)
+        except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+            current_app.logger.warning("public page cache unavailable", exc_info=True)
+            return None
+        return pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
+
+    def keep_page(self, page: str, value: Any) -> None:
+        """Keep a rendered page under ``page``."""
+        try:
+            self.client.set(self.page_prefix + page, pickle.dumps(value), ex=self.page_timeout)
+        except Exception:  # noqa: BLE001 - a cache outage must not take pages down
+            current_app.logger.warning("public page cache unavailable", exc_info=True)
+
+    def publish(self, seq: int, head_hash: str, closings: list[datetime]) -> None:
+        """Publish the marks of audit entry ``seq`` unless newer ones are there already."""
+        value = json.dumps([seq, head_hash, [c.isoformat() for c in closings]])
+        try:
+            self._publish(keys=[self.key], args=[seq, value, MARKS_TTL])
+        except Exception:  # noqa: BLE001 - never fail a committed change over the cache
+            current_app.logger.warning("could not publish the state marks", exc_info=True)
+            with contextlib.suppress(Exception):
+                self.client.delete(self.key)  # readers go to the database instead
+
+
+def _read_published(session: Any) -> tuple[int, str, list[datetime]]:
+    """Read the marks to publish, in one statement on ``session``."""
+    rows = session.execute(PUBLISHED_MARKS).all()
+    seq, head_hash = rows[0][0], rows[0][1]
+    return seq, head_hash, [row[2] for row in rows if row[2] is not None]
+
+
+def _shared_marks() -> SharedMarks | None:
+    return current_app.extensions.get("network_shared_marks")
+
+
+def state_marks(published: tuple[int, str, list[datetime]] | None = None) -> tuple[Any, ...]:
+    """Return the audit head and the next closing time of an open vote, and today.
+
+    From ``published`` (the marks read from Redis) when given; else from Redis, read
+    from the database and published there when they are missing; else (a per-process
+    cache) with one statement.
+    """
     now = clock.now()
-    next_closing = (
-        sa.select(sa.func.min(Vote.closes_at))
-        .where(Vote.status == VoteStatus.open, Vote.closes_at > now)
-        .scalar_subquery()
-    )
-    seq, head_hash, closing = db.session.execute(
-        sa.select(AuditHead.seq, AuditHead.hash, next_closing)
-    ).one()
+    shared = _shared_marks()
+    if published is None and shared is not None:
+        published = shared.read()
+        if published is None:
+            published = _read_published(db.session)
+            shared.publish(*published)
+    if published is not None:
+        seq, head_hash, closings = published
+        closing = next((c for c in closings if c > now), None)
+    else:
+        seq, head_hash, closing = db.session.connection().execute(STATE_MARKS, {"now": now}).one()
     return seq, head_hash, closing.isoformat() if closing else "", now.date().isoformat()
 
 
-def validator() -> str:
-    """Return the ETag of the current request (see the module's docstring)."""
-    parts = (
+def _request_parts() -> tuple[str, ...]:
+    """Return what the page is of and in: release, host, path, query and language."""
+    return (
         current_app.extensions["network_version"],
-        *state_marks(),
         request.host_url,
         request.path,
         request.query_string.decode("latin-1"),
         str(get_locale()),
     )
+
+
+def _digest(parts: tuple[Any, ...]) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
+
+
+def validator(marks: tuple[Any, ...] | None = None, parts: tuple[str, ...] | None = None) -> str:
+    """Return the ETag of the current request (see the module's docstring)."""
+    version, *place = parts or _request_parts()
+    return _digest((version, *(marks or state_marks()), *place))
 
 
 def _revalidate(response: Response, etag: str) -> Response:
@@ -121,18 +258,32 @@ def _cache_set(key: str, value: Any) -> None:
 
 
 def before_public_read() -> Response | None:
-    """Answer 304 or a cached page before the view runs, when the validator allows."""
+    """Answer 304 or a cached page before the view runs, when the validator allows.
+
+    A page is kept under what it is of (path, query, language…) with the ETag it was
+    rendered under, and served only while that is still the current ETag. With Redis,
+    the marks and the kept page come in one round trip.
+    """
     g.public_etag = None
     if not is_public_read():
         return None
-    etag = g.public_etag = validator()
+    caching = current_app.config["PUBLIC_CACHE"] and request.method == "GET"
+    parts = _request_parts()
+    page = g.public_page = "page:" + _digest(parts) if caching else None
+    shared = _shared_marks()
+    published = kept = None
+    if shared is not None:
+        # A revalidation most often ends in a 304: it does not fetch the page.
+        published, kept = shared.read_with_page(None if request.if_none_match else page)
+    etag = g.public_etag = validator(state_marks(published), parts)
     if request.if_none_match.contains_weak(etag):
         g.public_answered = True
         return _revalidate(Response(status=304), etag)
-    if current_app.config["PUBLIC_CACHE"] and request.method == "GET":
-        kept = _cache_get("page:" + etag)
-        if kept is not None:
-            body, status, headers = kept
+    if page is not None:
+        if kept is None:
+            kept = shared.page(page) if shared is not None else _cache_get(page)
+        if kept is not None and kept[0] == etag:
+            _etag, body, status, headers = kept
             g.public_answered = True
             return _revalidate(Response(body, status=status, headers=headers), etag)
     return None
@@ -161,13 +312,71 @@ def after_public_read(response: Response) -> Response:
         and not response.direct_passthrough
     ):
         headers = [(k, response.headers[k]) for k in KEPT_HEADERS if k in response.headers]
-        _cache_set("page:" + etag, (response.get_data(), response.status_code, headers))
+        kept = (etag, response.get_data(), response.status_code, headers)
+        shared = _shared_marks()
+        if shared is not None:
+            shared.keep_page(g.public_page, kept)
+        else:
+            _cache_set(g.public_page, kept)
     return response
+
+
+def _note_audit_entry(session: Any, _flush_context: Any) -> None:
+    """Remember that this transaction wrote an audit entry (after a flush)."""
+    if any(isinstance(item, AuditEntry) for item in session.new):
+        session.info["network_audit_written"] = True
+
+
+def _read_marks_to_publish(session: Any) -> None:
+    """Before a commit that wrote an audit entry, read the marks it will leave.
+
+    The transaction holds the audit head's lock (every change takes it), so what it
+    reads is exactly the state its commit leaves.
+    """
+    if not session.info.pop("network_audit_written", False):
+        return
+    if has_app_context() and _shared_marks() is not None:
+        session.info["network_marks"] = _read_published(session)
+
+
+def _publish_marks(session: Any) -> None:
+    """After the commit, publish the marks read just before it."""
+    marks = session.info.pop("network_marks", None)
+    shared = _shared_marks() if marks is not None and has_app_context() else None
+    if shared is not None:
+        shared.publish(*marks)
+
+
+def _forget_marks(session: Any, *_args: Any) -> None:
+    """Drop marks read for a commit that failed and was rolled back.
+
+    The note of an audit entry stays: a savepoint's rollback must not hide an entry
+    its outer transaction still commits, and publishing the state once more is harmless.
+    """
+    session.info.pop("network_marks", None)
 
 
 def init_conditional_get(app: Flask) -> None:
     """Bind the page cache and install the validator hooks."""
     cache.init_app(app)
     app.extensions["network_version"] = app_version()
+    if app.config.get("CACHE_TYPE") == "RedisCache" and app.config.get("CACHE_REDIS_URL"):
+        # One key per database: several sites (or the tests) may share one Redis.
+        database = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+        key = f"{app.config['CACHE_KEY_PREFIX']}state-marks:{database[:16]}"
+        app.extensions["network_shared_marks"] = SharedMarks(
+            app.config["CACHE_REDIS_URL"],
+            key,
+            page_prefix=app.config["CACHE_KEY_PREFIX"],
+            page_timeout=app.config["CACHE_DEFAULT_TIMEOUT"],
+        )
+    for name, listener in (
+        ("after_flush", _note_audit_entry),
+        ("before_commit", _read_marks_to_publish),
+        ("after_commit", _publish_marks),
+        ("after_soft_rollback", _forget_marks),
+    ):
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
     app.before_request(before_public_read)
     app.after_request(after_public_read)

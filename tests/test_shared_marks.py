@@ -1,0 +1,209 @@
+"""The state marks published in Redis: a cache hit reads no database, and a change
+committed by any process is seen by every other one at once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from network import create_app
+from network.auth.models import User
+from network.cities import services as city_services
+from network.cities.models import City, MembershipStatus
+from network.common import clock
+from network.common.conditional import SharedMarks
+from network.db import db
+from network.votes.models import Vote, VoteStatus
+from tests.conftest import make_database_url
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_reachable() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_timeout=0.5).ping())
+    except redis.RedisError:
+        return False
+
+
+needs_redis = pytest.mark.skipif(
+    not redis_reachable(), reason="the shared marks need Redis at 127.0.0.1:6379"
+)
+
+
+def statements_during(request) -> tuple[int, object]:  # noqa: ANN001
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+    try:
+        response = request()
+        response.get_data()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+    return len(seen), response
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    """A database of its own, where commits are real, seeded with the demo."""
+    url, drop = make_database_url(tmp_path, "dwcn_marks")
+    seeding = create_app("testing", {"DATABASE_URL": url})
+    with seeding.app_context():
+        upgrade()
+    assert seeding.test_cli_runner().invoke(args=["network", "seed-demo"]).exit_code == 0
+    with seeding.app_context():
+        db.engine.dispose()
+    yield url
+    drop()
+
+
+def process(url: str, cache: str, prefix: str) -> Flask:
+    """An app as one process of a site runs it, with its page cache on."""
+    settings = {"DATABASE_URL": url, "PUBLIC_CACHE": True, "CACHE_KEY_PREFIX": prefix}
+    if cache == "redis":
+        settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL}
+    else:
+        settings |= {"CACHE_TYPE": "SimpleCache"}
+    return create_app("testing", settings)
+
+
+@pytest.fixture
+def two_processes(shared_database, request):
+    """Two app instances on one database: like two workers, they share only Redis."""
+    prefix = f"dwcn-test-{uuid.uuid4().hex[:8]}:"
+    apps = [process(shared_database, request.param, prefix) for _ in range(2)]
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+    if request.param == "redis":
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+
+def admit_setagaya(app: Flask) -> None:
+    """Change a city's status through the platform (an audit entry), and commit."""
+    with app.app_context():
+        officer = db.session.scalar(sa.select(User).where(User.email == "secretariat@example.org"))
+        city = db.session.scalar(sa.select(City).where(City.slug == "setagaya"))
+        city_services.change_status(
+            city,
+            MembershipStatus.member,
+            effective_on=clock.today(),
+            reason="Admitted by the council",
+            actor=officer,
+            now=clock.now(),
+        )
+        db.session.commit()
+
+
+@needs_redis
+@pytest.mark.parametrize("two_processes", ["redis"], indirect=True)
+def test_with_redis_a_cached_page_needs_no_database(two_processes):
+    reader, _writer = two_processes
+    client = reader.test_client()
+    rendered, first = statements_during(lambda: client.get("/cities/"))
+    kept, second = statements_during(lambda: client.get("/cities/"))
+    assert rendered > 0 and kept == 0
+    assert second.get_data() == first.get_data()
+    assert second.headers["ETag"] == first.headers["ETag"]
+    revalidated, answer = statements_during(
+        lambda: client.get("/cities/", headers={"If-None-Match": first.headers["ETag"]})
+    )
+    assert answer.status_code == 304 and revalidated == 0
+
+
+@pytest.mark.parametrize(
+    "two_processes",
+    [pytest.param("redis", marks=needs_redis), "simple"],
+    indirect=True,
+)
+def test_a_change_committed_by_another_process_is_seen_at_once(two_processes):
+    reader, writer = two_processes
+    client = reader.test_client()
+    before = client.get("/cities/?status=applicant")
+    assert "Setagaya" in before.text
+    assert client.get("/cities/?status=applicant").get_data() == before.get_data()  # kept
+    admit_setagaya(writer)  # another process, with a cache of its own (or the same Redis)
+    after = client.get(
+        "/cities/?status=applicant", headers={"If-None-Match": before.headers["ETag"]}
+    )
+    assert after.status_code == 200
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Setagaya" not in after.text
+    api = client.get("/api/v1/cities/setagaya").get_json()
+    assert api["status"] == "member"
+
+
+@needs_redis
+@pytest.mark.parametrize("two_processes", ["redis"], indirect=True)
+def test_a_vote_reaching_its_closing_time_changes_the_validator(two_processes, time_machine):
+    reader, writer = two_processes
+    with writer.app_context():
+        vote = db.session.scalar(sa.select(Vote).where(Vote.status == VoteStatus.open))
+        vote_id = vote.id
+        closing = datetime.combine(clock.today() + timedelta(days=3), datetime.min.time(), UTC)
+        vote.closes_at = closing
+        # A change made without an audit entry is not published: this one comes with
+        # the status change below, which every real change is.
+        db.session.commit()
+    admit_setagaya(writer)
+    client = reader.test_client()
+    time_machine.move_to(closing - timedelta(minutes=1), tick=False)
+    before = client.get(f"/votes/{vote_id}")
+    assert client.get(f"/votes/{vote_id}").headers["ETag"] == before.headers["ETag"]
+    time_machine.move_to(closing + timedelta(minutes=1), tick=False)
+    after = client.get(f"/votes/{vote_id}", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and "voting time is over" in after.text
+
+
+@needs_redis
+def test_publications_never_go_back_to_an_older_entry():
+    prefix = f"dwcn-test-{uuid.uuid4().hex[:8]}:"
+    marks = SharedMarks(REDIS_URL, f"{prefix}state-marks", page_prefix=prefix, page_timeout=60)
+    closing = datetime(2030, 1, 1, tzinfo=UTC)
+    try:
+        assert marks.read() is None
+        marks.publish(7, "h7", [closing])
+        marks.publish(6, "h6", [])  # a slower process, with what it read before entry 7
+        assert marks.read() == (7, "h7", [closing])
+        marks.publish(8, "h8", [])
+        assert marks.read() == (8, "h8", [])
+        assert 0 < marks.client.ttl(marks.key) <= 300
+    finally:
+        marks.client.delete(marks.key)
+
+
+def test_without_redis_pages_are_still_served_from_the_database(shared_database):
+    app = create_app(
+        "testing",
+        {
+            "DATABASE_URL": shared_database,
+            "PUBLIC_CACHE": True,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:1/0",  # nothing listens there
+        },
+    )
+    client = app.test_client()
+    response = client.get("/cities/")
+    assert response.status_code == 200 and response.headers["ETag"]
+    assert (
+        client.get("/cities/", headers={"If-None-Match": response.headers["ETag"]}).status_code
+        == 304
+    )
+    with app.app_context():
+        db.engine.dispose()

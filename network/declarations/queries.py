@@ -89,11 +89,6 @@ def signatories_statement(declaration_id: int) -> sa.Select:
     )
 
 
-def signatories(declaration_id: int) -> list[sa.Row]:
-    """Return every signatory of a declaration as plain rows, in the list's order."""
-    return list(db.session.connection().execute(signatories_statement(declaration_id)))
-
-
 def signatory_page(declaration_id: int, *, offset: int, limit: int) -> list[sa.Row]:
     """Return one page of a declaration's signatories, as plain rows.
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 from flask import (
     Blueprint,
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import format_date, get_locale
@@ -131,12 +134,18 @@ def signatures_csv(slug: str) -> Response:
 @bp.route("/<slug>/signatures.json")
 @public
 def signatures_json(slug: str) -> Response:
-    """Export every signatory as JSON (plain rows from one query)."""
+    """Export every signatory as JSON, streamed row by row from one query like the CSV."""
     declaration = public_declaration(slug)
-    return jsonify(
-        declaration=declaration.slug,
-        signatures=[signature_row(row) for row in queries.signatories(declaration.id)],
-    )
+    name = json.dumps(declaration.slug)
+
+    def body() -> Iterator[str]:
+        yield f'{{"declaration":{name},"signatures":['
+        for number, row in enumerate(queries.signatures_for_export(declaration)):
+            item = json.dumps(signature_row(row), sort_keys=True, separators=(",", ":"))
+            yield f",{item}" if number else item
+        yield "]}\n"
+
+    return Response(stream_with_context(body()), mimetype="application/json")
 
 
 @bp.route("/feed.atom")

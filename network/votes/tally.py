@@ -349,23 +349,37 @@ def instant_runoff(
     :param rankings: one per ballot, best first; an empty ranking is a blank ballot.
     :raises ValueError: for a ranking naming a non-candidate or a candidate twice.
     """
-    ballots = [tuple(ranking) for ranking in rankings]
+    # Identical rankings are counted together, each distinct one once.
+    grouped = Counter(tuple(ranking) for ranking in rankings)
     known = set(candidates)
-    for ranking in ballots:
-        if len(set(ranking)) != len(ranking) or not set(ranking) <= known:
+    for ranking in grouped:
+        # Fewer known candidates in it than places: an unknown one, or one twice.
+        if len(known.intersection(ranking)) != len(ranking):
             raise ValueError(f"invalid ranking {ranking!r}")
-    blank = sum(1 for ranking in ballots if not ranking)
-    measured = quorum(electorate, len(ballots), quorum_fraction)
+    blank = grouped.get((), 0)
+    measured = quorum(electorate, grouped.total(), quorum_fraction)
     rule = MajorityRule.instant_runoff
     state = _IRVState(continuing=list(candidates))
     lot_position = {option: index for index, option in enumerate(lot)}
+    # Each candidate's pile: the rankings counting for them now, with how many ballots
+    # hold each and where in it the candidate stands. An elimination moves only the
+    # eliminated candidate's pile on, instead of recounting every ballot each round.
+    piles: dict[Any, list[tuple[tuple, int, int]]] = {option: [] for option in candidates}
+    totals = dict.fromkeys(candidates, 0)
+
+    def place(ranking: tuple, weight: int, start: int) -> None:
+        for index in range(start, len(ranking)):
+            if ranking[index] in piles:
+                piles[ranking[index]].append((ranking, weight, index))
+                totals[ranking[index]] += weight
+                return  # a ranking with no continuing candidate left is exhausted
+
+    for ranking, weight in grouped.items():
+        if ranking:  # every candidate continues in the first round
+            piles[ranking[0]].append((ranking, weight, 0))
+            totals[ranking[0]] += weight
     while True:
-        counts = dict.fromkeys(state.continuing, 0)
-        for ranking in ballots:
-            for option in ranking:
-                if option in counts:
-                    counts[option] += 1
-                    break
+        counts = {option: totals[option] for option in state.continuing}
         valid = sum(counts.values())
         needed = valid // 2 + 1
         ranked = _ranked_by_votes(counts)
@@ -413,6 +427,10 @@ def instant_runoff(
             last = [min(last, key=lot_position.__getitem__)]
         state.rounds.append(Round(counts, valid, eliminated=(last[0],)))
         state.continuing.remove(last[0])
+        moving = piles.pop(last[0])
+        del totals[last[0]]
+        for ranking, weight, index in moving:
+            place(ranking, weight, index + 1)
 
 
 def count_approval_choices(choices: Iterable[str]) -> tuple[int, int, int]:

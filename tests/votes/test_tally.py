@@ -239,3 +239,26 @@ def test_instant_runoff_on_two_candidates_equals_plurality(choices):
     first = plurality(choices, ("A", "B"), **kwargs)
     assert irv.outcome == first.outcome and irv.winner == first.winner
     assert set(irv.tied) == set(first.tied)
+
+
+@given(rankings, st.permutations(CANDIDATES))
+def test_instant_runoff_counts_each_round_as_a_full_recount_would(ballots, lot):
+    # The tally moves only the eliminated candidate's ballots on; every round must still
+    # equal a recount of every ballot for its highest-ranked continuing candidate.
+    result = instant_runoff(
+        ballots,
+        CANDIDATES,
+        electorate=max(len(ballots), 1),
+        quorum_fraction=Fraction(1, 100),
+        lot=lot,
+    )
+    continuing = list(CANDIDATES)
+    for the_round in result.rounds:
+        recount = dict.fromkeys(continuing, 0)
+        for ranking in ballots:
+            top = next((option for option in ranking if option in recount), None)
+            if top is not None:
+                recount[top] += 1
+        assert list(the_round.counts.items()) == list(recount.items())
+        for option in the_round.eliminated:
+            continuing.remove(option)

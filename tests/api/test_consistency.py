@@ -93,6 +93,11 @@ def test_the_signatories_on_the_page_are_the_apis(client, open_world, monkeypatc
     rows, pages = html_all(client, f"/declarations/{slug}", table=0, width=6)
     api = api_all(client, f"/api/v1/declarations/{slug}/signatures")
     assert pages == -(-len(api) // 2) > 1
+    first = client.get(f"/declarations/{slug}").text
+    assert f"Signatures 1 to 2 of {len(api)}" in first and 'rel="next"' in first
+    beyond = client.get(f"/declarations/{slug}?page={pages + 1}")
+    assert beyond.status_code == 200 and "Signatures " not in beyond.text
+    assert not parse(beyond.text).tables  # no table of signatories past the last page
     assert [
         (slug_of(r[0].links[0]), r[1].text, r[2].text, r[5].text, "withdrawn" in r[0].text)
         for r in rows

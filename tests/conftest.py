@@ -49,7 +49,9 @@ def make_database_url(tmp_dir: Any, name: str) -> tuple[str, Callable[[], None]]
 
     base = normalise_database_url(TEST_DATABASE_URL)
     schema = f"{name}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    # No pool: each use opens and closes its own connection, so none is left open for
+    # the garbage collector to find (a ResourceWarning, an error under this suite).
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     with admin.connect() as connection:
         connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
     separator = "&" if "?" in base else "?"

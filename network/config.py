@@ -175,7 +175,9 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
     if config.get("REDIS_URL"):
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["CACHE_TYPE"] = "RedisCache"
-        config["CACHE_REDIS_URL"] = config["REDIS_URL"]
+        # The page cache may live in a Redis of its own (CACHE_REDIS_URL), with a memory
+        # cap, apart from the rate-limit counters.
+        config["CACHE_REDIS_URL"] = environ.get("CACHE_REDIS_URL") or config["REDIS_URL"]
 
 
 def check_production(config: dict[str, Any]) -> None:

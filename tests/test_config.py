@@ -75,3 +75,16 @@ def test_default_database_is_sqlite_in_instance(monkeypatch):
 )
 def test_database_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_the_page_cache_may_have_a_redis_of_its_own():
+    from network.config import apply_environment
+
+    config: dict = {}
+    apply_environment(config, {"REDIS_URL": "redis://limits:6379/0"})
+    assert config["CACHE_REDIS_URL"] == config["RATELIMIT_STORAGE_URI"] == "redis://limits:6379/0"
+    apply_environment(
+        config, {"REDIS_URL": "redis://limits:6379/0", "CACHE_REDIS_URL": "redis://pages:6379/1"}
+    )
+    assert config["CACHE_REDIS_URL"] == "redis://pages:6379/1"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://limits:6379/0"

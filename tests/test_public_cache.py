@@ -314,3 +314,22 @@ def test_pages_with_forms_for_some_roles_stay_cacheable_for_visitors(
     page = officer.get(f"/votes/{open_vote}")
     assert "Close the vote and publish the result" in page.text
     assert 'name="csrf_token"' in page.text and "ETag" not in page.headers
+
+
+def test_pages_asked_with_unknown_or_long_queries_are_answered_but_not_kept(
+    app, client, demo, public_cache
+):
+    for url in ("/cities/?junk=1", "/cities/?page=1&x=" + "y" * 10, "/cities/?q=" + "a" * 250):
+        first_cost, first = statements_during(app, lambda url=url: client.get(url))
+        again_cost, again = statements_during(app, lambda url=url: client.get(url))
+        assert first.status_code == again.status_code == 200 and "ETag" in first.headers
+        assert again_cost == first_cost > 1, url  # rendered again: nothing was kept
+    kept_cost, _ = statements_during(app, lambda: client.get("/cities/?page=1"))
+    kept_again, _ = statements_during(app, lambda: client.get("/cities/?page=1"))
+    assert kept_again == 1 < kept_cost
+
+
+def test_pages_with_a_session_tell_shared_caches_not_to_keep_them(client, demo):
+    login_page = client.get("/login")
+    assert "no-store" in login_page.headers["Cache-Control"]
+    assert "private" in login_page.headers["Cache-Control"]

@@ -8,6 +8,8 @@ replayed.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import re
 import secrets
@@ -24,6 +26,18 @@ _SEPARATORS = re.compile(r"[\s-]+")
 def new_secret() -> str:
     """Return a fresh authenticator key: 160 random bits in base32."""
     return pyotp.random_base32(32)
+
+
+def setup_secret(server_key: str, account_id: int, nonce: str) -> str:
+    """Return the key offered while an account sets up its authenticator.
+
+    Derived on the server from its secret key, the account and a random nonce kept in
+    the session, so that the key itself never travels in the (signed, not encrypted)
+    session cookie.
+    """
+    message = f"totp-setup:{account_id}:{nonce}".encode()
+    digest = hmac.new(server_key.encode(), message, hashlib.sha256).digest()
+    return base64.b32encode(digest[:20]).decode()
 
 
 def provisioning_uri(secret: str, account: str, issuer: str) -> str:

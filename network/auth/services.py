@@ -404,9 +404,17 @@ def check_second_factor(user: User, code: str, *, now: datetime) -> str | None:
         return None
     step = rules.accepted_step(user.totp_secret or "", code, now=now, last_step=user.totp_last_step)
     if step is not None:
-        user.totp_last_step = step
-        db.session.flush()
-        return "code"
+        # Claim the step in one conditional UPDATE: of two requests racing with the same
+        # code, the second waits for the first's row lock, then finds the step taken.
+        claimed = db.session.execute(
+            sa.update(User)
+            .where(
+                User.id == user.id,
+                sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            )
+            .values(totp_last_step=step)
+        )
+        return "code" if claimed.rowcount == 1 else None
     typed = rules.normalise_recovery_code(code)
     if typed is None:
         return None

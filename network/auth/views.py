@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 import segno
 from flask import (
@@ -302,11 +303,11 @@ def change_password() -> Response | tuple[str, int]:
 
 
 def _setup_secret() -> str:
-    """Return the key being set up in this session, making one the first time."""
-    secret = session.get(TOTP_SETUP)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[TOTP_SETUP] = rules.new_secret()
-    return secret
+    """Return the key being set up in this session (the session holds only a nonce)."""
+    nonce = session.get(TOTP_SETUP)
+    if not isinstance(nonce, str) or len(nonce) < 22:
+        nonce = session[TOTP_SETUP] = secrets.token_urlsafe(16)
+    return rules.setup_secret(current_app.config["SECRET_KEY"], current_user.id, nonce)
 
 
 def _two_factor_page(

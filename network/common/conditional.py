@@ -58,6 +58,27 @@ from network.votes.models import Vote, VoteStatus
 
 # Public GET routes whose pages hold a form with the visitor's CSRF token.
 NOT_CACHEABLE = frozenset({"auth.login", "auth.accept_invitation", "static"})
+# Query parameters some public page reads. A page asked for with any other parameter,
+# or with a long query, is answered and validated but not kept: otherwise anyone could
+# fill the cache (shared with the rate-limit counters in Redis) with endless variants.
+KNOWN_PARAMETERS = frozenset(
+    {
+        "page",
+        "per_page",
+        "voters_page",
+        "q",
+        "region",
+        "country",
+        "status",
+        "year",
+        "kind",
+        "lang",
+        "from",
+        "to",
+        "code",
+    }
+)
+MAX_KEPT_QUERY = 200
 # Response headers kept with a cached body (the others are added on every answer).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition")
 
@@ -293,7 +314,9 @@ def after_public_read(response: Response) -> Response:
     """Send the validator with a public page and keep it; keep others out of caches."""
     etag = g.get("public_etag")
     if etag is None:
-        if request.endpoint != "static" and session.get("_user_id"):
+        # Pages of someone logged in, halfway through logging in, or carrying a form
+        # token or a message: for this browser only, never for a shared cache.
+        if request.endpoint != "static" and (session or request.endpoint in NOT_CACHEABLE):
             response.headers.setdefault("Cache-Control", "private, no-store")
         return response
     if g.get("public_answered"):
@@ -310,6 +333,8 @@ def after_public_read(response: Response) -> Response:
         and request.method == "GET"
         and not response.is_streamed
         and not response.direct_passthrough
+        and len(request.query_string) <= MAX_KEPT_QUERY
+        and KNOWN_PARAMETERS.issuperset(request.args.keys())
     ):
         headers = [(k, response.headers[k]) for k in KEPT_HEADERS if k in response.headers]
         kept = (etag, response.get_data(), response.status_code, headers)

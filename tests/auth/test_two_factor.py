@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 import time_machine
+from sqlalchemy.orm.attributes import set_committed_value
 
 from network.auth.models import User
 from network.db import db
@@ -60,6 +61,11 @@ def test_a_delegate_turns_the_second_factor_on_with_a_code_from_the_new_key(
     setup = page(client.get("/account/two-factor"))
     key = shown_key(setup)
     assert "otpauth://totp/" not in setup  # the address travels only inside the QR code
+    # The key is derived on the server: the (signed, readable) session cookie holds none.
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    carried = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert key not in str(carried)
+    assert shown_key(page(client.get("/account/two-factor"))) == key  # same key until done
 
     wrong = client.post("/account/two-factor", data={"code": "000000"})
     assert wrong.status_code == 422
@@ -247,3 +253,21 @@ def test_wrong_codes_are_throttled_per_account(app, as_user, delegate, rate_limi
     blocked = person.post("/login/verify", data={"code": pyotp.TOTP(key).now()})
     assert blocked.status_code == 429
     assert person.get("/account").status_code == 302
+
+
+def test_two_requests_with_the_same_code_log_in_once(app, as_user, delegate):
+    """The step is claimed by one conditional UPDATE: the second of two finds it taken."""
+    from network.auth import services
+
+    key, _codes = enrol(as_user(delegate))
+    with next_step(), app.app_context():
+        user = db.session.get(User, delegate.id)
+        code = pyotp.TOTP(key).now()
+        now = datetime.now(UTC)
+        # Both requests loaded the account before either claimed the step.
+        stale = user.totp_last_step
+        assert services.check_second_factor(user, code, now=now) == "code"
+        # The second still holds the row as it was loaded (not a change of its own).
+        set_committed_value(user, "totp_last_step", stale)
+        assert services.check_second_factor(user, code, now=now) is None
+        db.session.rollback()

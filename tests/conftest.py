@@ -27,7 +27,6 @@ from network import create_app
 from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Role, User
 from network.auth.passwords import hash_password
-from network.auth.rules import new_secret
 from network.cities.models import City, CityText, MembershipChange, MembershipStatus, Region
 from network.cities.rules import name_key
 from network.db import db
@@ -172,7 +171,7 @@ class Factory:
                 signing_authority=signing_authority,
                 password_hash=hash_password(password) if password else None,
                 active=active,
-                totp_secret=new_secret() if two_factor else None,
+                totp_secret=pyotp.random_base32(32) if two_factor else None,
                 totp_enabled_at=datetime(2018, 12, 1, tzinfo=UTC) if two_factor else None,
             )
             db.session.add(user)

@@ -207,3 +207,33 @@ def test_without_redis_pages_are_still_served_from_the_database(shared_database)
     )
     with app.app_context():
         db.engine.dispose()
+
+
+def test_an_unreachable_redis_is_tried_once_per_request(shared_database, monkeypatch):
+    """Each try may wait for Redis's timeout: after one failure the request does without."""
+    import redis
+
+    calls = []
+
+    def unreachable(self, *args, **options):  # noqa: ANN001, ANN002, ANN003
+        calls.append(args[0])
+        raise redis.ConnectionError("no Redis here")
+
+    monkeypatch.setattr(redis.Redis, "execute_command", unreachable)
+    app = create_app(
+        "testing",
+        {
+            "DATABASE_URL": shared_database,
+            "PUBLIC_CACHE": True,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": "redis://127.0.0.1:1/0",
+        },
+    )
+    client = app.test_client()
+    for url in ("/cities/", "/charter/", "/api/v1/cities"):
+        calls.clear()
+        response = client.get(url)
+        assert response.status_code == 200 and response.headers["ETag"]
+        assert len(calls) == 1, (url, calls)
+    with app.app_context():
+        db.engine.dispose()

@@ -23,11 +23,6 @@ _CODE = re.compile(r"[0-9]{6}")
 _SEPARATORS = re.compile(r"[\s-]+")
 
 
-def new_secret() -> str:
-    """Return a fresh authenticator key: 160 random bits in base32."""
-    return pyotp.random_base32(32)
-
-
 def setup_secret(server_key: str, account_id: int, nonce: str) -> str:
     """Return the key offered while an account sets up its authenticator.
 

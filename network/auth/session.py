@@ -9,6 +9,7 @@ from flask_login import AnonymousUserMixin, current_user, logout_user
 from werkzeug import Response
 
 from network.auth.models import User
+from network.auth.services import two_factor_required
 from network.common import clock
 from network.common.http import small_int
 from network.db import db
@@ -81,7 +82,7 @@ def require_second_factor() -> Response | None:
         or request.endpoint in ENROLMENT_ENDPOINTS
         or not current_user.is_authenticated
         or current_user.has_two_factor
-        or current_user.role.value not in current_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+        or not two_factor_required(current_user)
     ):
         return None
     return redirect(url_for("auth.two_factor"))

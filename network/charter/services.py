@@ -305,7 +305,11 @@ def put_to_vote(
     return vote
 
 
-def _rules_for(vote: Vote) -> votes.VoteRules:
+def vote_rules(vote: Vote) -> votes.VoteRules:
+    """Return the quorum and majority a vote is opened under: the rules in force now.
+
+    Every subject (charter, election rounds, motions) registers this as its ``rules_for``.
+    """
     rules, source, _version = queries.rules_in_force()
     return votes.VoteRules(
         majority=rules.majority_for(vote.rule_key), quorum=rules.quorum, source=source
@@ -409,5 +413,5 @@ def _describe(vote: Vote) -> tuple[str, str]:
 
 
 votes.register_subject(
-    SUBJECT, votes.Subject(rules_for=_rules_for, on_closed=_on_closed, describe=_describe)
+    SUBJECT, votes.Subject(rules_for=vote_rules, on_closed=_on_closed, describe=_describe)
 )

@@ -172,6 +172,7 @@ class SharedMarks:
                 raw, kept = self.client.mget(self.key, self.page_prefix + page)
         except Exception:  # noqa: BLE001 - an outage falls back to the database
             current_app.logger.warning("state marks unavailable in Redis", exc_info=True)
+            g.redis_down = True  # the rest of this request does without it
             return None, None
         return self._marks(raw), pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
 
@@ -181,6 +182,7 @@ class SharedMarks:
             kept = self.client.get(self.page_prefix + page)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
             current_app.logger.warning("public page cache unavailable", exc_info=True)
+            g.redis_down = True
             return None
         return pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
 
@@ -209,8 +211,18 @@ def _read_published(session: Any) -> tuple[int, str, list[datetime]]:
     return seq, head_hash, [row[2] for row in rows if row[2] is not None]
 
 
-def _shared_marks() -> SharedMarks | None:
+def _publisher() -> SharedMarks | None:
+    """Return the Redis the marks are published to (always tried: a commit must tell)."""
     return current_app.extensions.get("network_shared_marks")
+
+
+def _shared_marks() -> SharedMarks | None:
+    """Return the Redis of the marks and pages; None without one, or once it failed.
+
+    After one failed call in a request the rest of that request goes straight to the
+    database, rather than waiting for Redis's timeout at every step.
+    """
+    return None if g.get("redis_down") else _publisher()
 
 
 def state_marks(published: tuple[int, str, list[datetime]] | None = None) -> tuple[Any, ...]:
@@ -302,7 +314,11 @@ def before_public_read() -> Response | None:
         return _revalidate(Response(status=304), etag)
     if page is not None:
         if kept is None:
-            kept = shared.page(page) if shared is not None else _cache_get(page)
+            shared = _shared_marks()  # None if Redis failed above: no second wait
+            if shared is not None:
+                kept = shared.page(page)
+            elif not g.get("redis_down"):
+                kept = _cache_get(page)
         if kept is not None and kept[0] == etag:
             _etag, body, status, headers = kept
             g.public_answered = True
@@ -341,7 +357,7 @@ def after_public_read(response: Response) -> Response:
         shared = _shared_marks()
         if shared is not None:
             shared.keep_page(g.public_page, kept)
-        else:
+        elif not g.get("redis_down"):
             _cache_set(g.public_page, kept)
     return response
 
@@ -360,14 +376,14 @@ def _read_marks_to_publish(session: Any) -> None:
     """
     if not session.info.pop("network_audit_written", False):
         return
-    if has_app_context() and _shared_marks() is not None:
+    if has_app_context() and _publisher() is not None:
         session.info["network_marks"] = _read_published(session)
 
 
 def _publish_marks(session: Any) -> None:
     """After the commit, publish the marks read just before it."""
     marks = session.info.pop("network_marks", None)
-    shared = _shared_marks() if marks is not None and has_app_context() else None
+    shared = _publisher() if marks is not None and has_app_context() else None
     if shared is not None:
         shared.publish(*marks)
 

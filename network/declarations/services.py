@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from network.audit.services import record
 from network.auth.models import Role, User
-from network.auth.passwords import verify_password
+from network.auth.services import confirm_password
 from network.cities.models import City
 from network.cities.rules import is_language_tag, is_valid_slug
 from network.common.errors import Conflict, InvalidInput, NotAllowed
@@ -252,8 +252,7 @@ def sign(
     :raises Conflict: when the declaration is not open or the city has signed already.
     """
     check_can_sign(declaration, actor)
-    if not verify_password(actor.password_hash, password):
-        raise InvalidInput(_("The password is not correct."), field="password")
+    confirm_password(actor, password)
     return _add_signature(
         declaration,
         actor.city,

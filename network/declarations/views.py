@@ -84,6 +84,17 @@ def index() -> str:
     )
 
 
+def _may_sign(declaration: Declaration) -> bool:
+    """Tell whether the person reading may sign it for their city (the service's rules)."""
+    if not current_user.is_authenticated:
+        return False
+    try:
+        services.check_can_sign(declaration, current_user)
+    except DomainError:
+        return False
+    return True
+
+
 @bp.route("/<slug>")
 @public
 def show(slug: str) -> str:
@@ -97,13 +108,8 @@ def show(slug: str) -> str:
         if offset < total
         else []
     )
-    can_sign = (
-        current_user.is_authenticated
-        and current_user.role is Role.delegate
-        and current_user.signing_authority
-        and current_user.city.is_in_good_standing
-        and declaration.status is DeclarationStatus.open
-        and not queries.has_signed(declaration.id, current_user.city_id)
+    can_sign = _may_sign(declaration) and not queries.has_signed(
+        declaration.id, current_user.city_id
     )
     return render_template(
         "declarations/show.html",

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from network.audit.services import record
 from network.auth.models import Role, User
 from network.charter import queries as charter_queries
+from network.charter import services as charter_services
 from network.charter.rules import RuleKey
 from network.cities.models import City
 from network.common.enums import label
@@ -410,13 +411,6 @@ def close_due_nominations(now: datetime) -> list[Election]:
     return [close_nominations(election, actor=None, now=now) for election in due]
 
 
-def _rules_for(vote: Vote) -> votes.VoteRules:
-    rules_now, source, _version = charter_queries.rules_in_force()
-    return votes.VoteRules(
-        majority=rules_now.majority_for(vote.rule_key), quorum=rules_now.quorum, source=source
-    )
-
-
 def _describe(vote: Vote) -> tuple[str, str]:
     election = db.session.get(Election, vote.subject_id)
     assert election is not None
@@ -432,5 +426,8 @@ def _describe(vote: Vote) -> tuple[str, str]:
 
 
 votes.register_subject(
-    SUBJECT, votes.Subject(rules_for=_rules_for, on_closed=_on_round_closed, describe=_describe)
+    SUBJECT,
+    votes.Subject(
+        rules_for=charter_services.vote_rules, on_closed=_on_round_closed, describe=_describe
+    ),
 )

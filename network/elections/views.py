@@ -38,9 +38,7 @@ def nomination_form() -> NominationForm:
     """Build the nomination form with the member cities to choose from."""
     form = NominationForm()
     form.city.choices = [
-        SelectChoice(city.slug, city.name)
-        for city in city_queries.all_cities_for_choice()
-        if city.is_in_good_standing
+        SelectChoice(city.slug, city.name) for city in city_queries.members_in_good_standing()
     ]
     return form
 

@@ -14,7 +14,6 @@ from network.audit.services import record
 from network.auth.models import Role, User
 from network.charter import services as charter_services
 from network.charter.models import CharterVersion
-from network.charter.queries import rules_in_force
 from network.charter.rules import RuleKey
 from network.cities import rules as city_rules
 from network.cities import services as city_services
@@ -482,13 +481,6 @@ def _on_closed(vote: Vote, actor: User | None, now: datetime) -> None:
     )
 
 
-def _rules_for(vote: Vote) -> votes.VoteRules:
-    rules, source, _version = rules_in_force()
-    return votes.VoteRules(
-        majority=rules.majority_for(vote.rule_key), quorum=rules.quorum, source=source
-    )
-
-
 def _describe(vote: Vote) -> tuple[str, str]:
     motion = db.session.get(Motion, vote.subject_id)
     assert motion is not None
@@ -499,5 +491,6 @@ def _describe(vote: Vote) -> tuple[str, str]:
 
 
 votes.register_subject(
-    SUBJECT, votes.Subject(rules_for=_rules_for, on_closed=_on_closed, describe=_describe)
+    SUBJECT,
+    votes.Subject(rules_for=charter_services.vote_rules, on_closed=_on_closed, describe=_describe),
 )

@@ -11,9 +11,11 @@ from wtforms import SelectChoice
 
 from network.auth.models import Role
 from network.charter import queries as charter_queries
+from network.charter.models import VersionStatus
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import login_required, public, role_required
+from network.common.enums import label
 from network.common.errors import DomainError
 from network.common.forms import EmptyForm, perform, show_error
 from network.common.http import small_int
@@ -39,13 +41,13 @@ def _motion_or_404(motion_id: int) -> Motion:
 def _motion_form() -> MotionForm:
     form = MotionForm()
     form.city.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(city.slug, f"{city.name} ({city.status.value})")
+        SelectChoice(city.slug, f"{city.name} ({label(city.status)})")
         for city in city_queries.all_cities_for_choice()
     ]
     form.charter_version.choices = [SelectChoice("", _("None"))] + [
         SelectChoice(str(v.number), _("Version %(number)s", number=v.number))
         for v in charter_queries.versions(include_drafts=True)
-        if v.status.value == "draft"
+        if v.status is VersionStatus.draft
     ]
     return form
 

@@ -127,7 +127,7 @@ def roll_call(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[
         .order_by(City.name, City.id)
         .offset(offset)
         .limit(limit)
-    )
+    ).all()  # one fetchall: iterating the cursor fetches row by row
     read = _choice_reader(vote)
     return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
@@ -145,7 +145,7 @@ def published_ballots(
         .order_by(Ballot.receipt)
         .offset(offset)
         .limit(limit)
-    )
+    ).all()
     read = _choice_reader(vote)
     return [{"receipt": receipt, "choice": read(raw)} for receipt, raw in rows]
 

@@ -3,6 +3,7 @@ committed by any process is seen by every other one at once."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +16,7 @@ from network import create_app
 from network.auth.models import User
 from network.cities import services as city_services
 from network.cities.models import City, MembershipStatus
-from network.common import clock
+from network.common import clock, conditional
 from network.common.conditional import SharedMarks
 from network.db import db
 from network.votes.models import Vote, VoteStatus
@@ -127,6 +128,89 @@ def test_with_redis_a_cached_page_needs_no_database(two_processes):
     assert answer.status_code == 304 and revalidated == 0
 
 
+def redis_commands(app: Flask, monkeypatch) -> list[tuple]:  # noqa: ANN001
+    """Record the commands ``app`` sends Redis from now on (its subscription aside)."""
+    client = app.extensions["network_shared_marks"].client
+    sent: list[tuple] = []
+    send = client.execute_command
+
+    def recording(*args, **options):  # noqa: ANN002, ANN003
+        sent.append(args)
+        return send(*args, **options)
+
+    monkeypatch.setattr(client, "execute_command", recording)
+    return sent
+
+
+@needs_redis
+@pytest.mark.parametrize("two_processes", ["redis"], indirect=True)
+def test_with_redis_a_process_serves_kept_pages_without_a_round_trip(two_processes, monkeypatch):
+    """What a process heard announced, and its copy of a page, need neither Redis nor SQL;
+    a change made by another process is still seen on the next request."""
+    reader, writer = two_processes
+    client = reader.test_client()
+    first = client.get("/cities/?status=applicant")  # subscribes, asks Redis, renders
+    client.get("/cities/?status=applicant")  # hears its subscription start: asks again
+    sent = redis_commands(reader, monkeypatch)
+    statements, kept = statements_during(lambda: client.get("/cities/?status=applicant"))
+    assert (sent, statements) == ([], 0), sent
+    assert kept.get_data() == first.get_data() and kept.headers["ETag"] == first.headers["ETag"]
+    admit_setagaya(writer)
+    after = client.get(
+        "/cities/?status=applicant", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert after.status_code == 200 and "Setagaya" not in after.text
+    marks_key = reader.extensions["network_shared_marks"].key
+    # The new marks came on the subscription: Redis was asked for the page, not for them.
+    assert [command[0] for command in sent] == ["GET", "SET"]
+    assert all(marks_key not in command for command in sent)
+    assert client.get("/cities/?status=applicant").get_data() == after.get_data()
+
+
+def heard_within(listener: SharedMarks, marks: tuple, seconds: float = 1.0) -> bool:
+    """Tell whether ``listener`` hears ``marks`` announced (delivery takes microseconds)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if listener.heard() == marks:
+            return True
+        time.sleep(0.001)
+    return False
+
+
+@needs_redis
+def test_a_process_trusts_what_it_heard_only_while_it_is_sure(monkeypatch):
+    prefix = f"dwcn-test-{uuid.uuid4().hex[:8]}:"
+    listener = SharedMarks(REDIS_URL, f"{prefix}state-marks", page_prefix=prefix, page_timeout=60)
+    other = SharedMarks(REDIS_URL, f"{prefix}state-marks", page_prefix=prefix, page_timeout=60)
+    app = Flask(__name__)
+    try:
+        with app.test_request_context():
+            other.publish(3, "h3", [])
+            assert listener.heard() is None  # no subscription yet: it subscribes
+            # Until its subscription is confirmed it is not sure, and asks Redis.
+            for _attempt in range(50):
+                assert listener.read() == (3, "h3", [])
+                if listener.heard() is not None:
+                    break
+                time.sleep(0.01)
+            assert listener.heard() == (3, "h3", [])
+            other.publish(4, "h4", [])
+            assert heard_within(listener, (4, "h4", []))  # heard, not asked
+            other.publish(2, "h2", [])  # a late publication of an older entry is refused
+            other.publish(5, "h5", [])
+            assert heard_within(listener, (5, "h5", []))
+            clock = time.monotonic() + conditional.HEARD_MARKS_SECONDS + 1
+            monkeypatch.setattr(conditional.time, "monotonic", lambda: clock)
+            assert listener.heard() is None  # a second without asking: ask again
+            assert listener.read() == (5, "h5", [])
+            assert listener.heard() == (5, "h5", [])
+            listener._subscription.connection.disconnect()  # a connection lost and restored
+            assert listener.heard() is None
+            assert listener.read() == (5, "h5", [])
+    finally:
+        listener.client.delete(listener.key)
+
+
 @pytest.mark.parametrize(
     "two_processes",
     [pytest.param("redis", marks=needs_redis), "simple"],
@@ -220,6 +304,7 @@ def test_an_unreachable_redis_is_tried_once_per_request(shared_database, monkeyp
         raise redis.ConnectionError("no Redis here")
 
     monkeypatch.setattr(redis.Redis, "execute_command", unreachable)
+    monkeypatch.setattr(redis.client.PubSub, "execute_command", unreachable)
     app = create_app(
         "testing",
         {

@@ -21,11 +21,16 @@ every kept page at once (old entries simply stop being asked for and expire).
 The marks (audit head and the closing times of open votes) are read with one
 statement built once. When the cache is Redis (shared by every process), every commit
 that wrote an audit entry also publishes them there, read in its own transaction while
-it holds the audit head's lock; a cache hit then needs one Redis read and no database
-round trip. A publication never goes back to an older entry (compare-and-set on the
-entry's number) and expires after a few minutes; a missing or unreadable one is read
-from the database again. With a per-process cache the marks come from the database on
-every request, so a change committed by any process is seen at once either way.
+it holds the audit head's lock. A publication never goes back to an older entry
+(compare-and-set on the entry's number) and expires after a few minutes; a missing or
+unreadable one is read from the database again. The same script also announces them on
+a Redis channel, and each process keeps the newest marks it has heard of, with a copy
+of the pages it served lately: before each request it looks (without waiting) for
+announcements on its subscription, so a cache hit costs no round trip at all, neither
+to the database nor to Redis. Whatever makes the subscription doubtful (a new or
+restored connection, an error, a second without asking) sends the process back to
+Redis for the marks. With a per-process cache the marks come from the database on
+every request. Either way a change committed by any process is seen at once.
 
 Only anonymous requests with an empty session take part: a logged-in person's
 pages show their own actions and forms, and are sent ``private, no-store``; a
@@ -38,12 +43,16 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import pickle
+import threading
+import time
 from datetime import datetime
 from importlib import metadata
 from typing import Any
 
 import sqlalchemy as sa
+from cachelib import SimpleCache
 from flask import Flask, Response, current_app, g, has_app_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
@@ -123,8 +132,13 @@ PUBLISHED_MARKS = (
     .order_by(Vote.closes_at)
 )
 MARKS_TTL = 300  # seconds: bounds how long a change made behind the platform's back hides
+# How long a process trusts what it heard on its subscription without asking Redis: a
+# connection lost without a word (no reset, no error) can hide announcements no longer.
+HEARD_MARKS_SECONDS = 1.0
+LOCAL_PAGES = 500  # pages each process keeps a copy of, besides the shared cache
 # Set the marks unless the kept ones are of a newer audit entry (several processes
-# publish; the newest entry wins whatever the order their publications arrive in).
+# publish; the newest entry wins whatever the order their publications arrive in), and
+# announce them to every process listening on the key's channel.
 _PUBLISH = """
 local kept = redis.call('GET', KEYS[1])
 if kept then
@@ -132,6 +146,7 @@ if kept then
   if seq and seq > tonumber(ARGV[1]) then return 0 end
 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+redis.call('PUBLISH', KEYS[1], ARGV[2])
 return 1
 """
 
@@ -148,6 +163,14 @@ class SharedMarks:
         self.page_prefix = page_prefix
         self.page_timeout = page_timeout
         self._publish = self.client.register_script(_PUBLISH)
+        # What this process heard: the newest marks, when it last asked Redis, its
+        # subscription (one per process: set up lazily, after any fork), its pages.
+        self._lock = threading.Lock()
+        self._pid = 0
+        self._subscription: Any = None
+        self._heard: tuple[int, str, list[datetime]] | None = None
+        self._asked_at = 0.0
+        self.pages = SimpleCache(threshold=LOCAL_PAGES, default_timeout=page_timeout)
 
     @staticmethod
     def _marks(raw: bytes | None) -> tuple[int, str, list[datetime]] | None:
@@ -155,6 +178,62 @@ class SharedMarks:
             return None
         seq, head_hash, closings = json.loads(raw)
         return seq, head_hash, [datetime.fromisoformat(c) for c in closings]
+
+    def heard(self) -> tuple[int, str, list[datetime]] | None:
+        """Return the marks this process is sure of without a round trip, else None.
+
+        Reads, without waiting, what arrived on the subscription since the last
+        request. None (ask Redis) when there is no subscription yet, when it was just
+        made or restored (announcements may have been missed meanwhile), after any
+        error, or when Redis was last asked over ``HEARD_MARKS_SECONDS`` ago.
+        """
+        with self._lock:
+            try:
+                self._listen()
+            except Exception:  # noqa: BLE001 - the subscription is an optimisation
+                current_app.logger.warning("state-mark announcements lost", exc_info=True)
+                self._unsubscribe()
+                g.redis_down = True  # the rest of this request does without Redis
+                return None
+            if self._heard is None or time.monotonic() - self._asked_at > HEARD_MARKS_SECONDS:
+                return None
+            return self._heard
+
+    def _listen(self) -> None:
+        if self._subscription is None or self._pid != os.getpid():
+            self._subscription = self.client.pubsub()
+            self._subscription.subscribe(self.key)
+            # redis-py reconnects and subscribes again by itself: what was announced
+            # while the connection was down never reaches us, so forget what we heard.
+            self._subscription.connection.register_connect_callback(self._reconnected)
+            self._pid = os.getpid()
+            self._heard = None
+            self.pages.clear()  # a forked child starts with nothing of its parent's
+        while (message := self._subscription.get_message(timeout=0)) is not None:
+            if message["type"] == "message":
+                self._hear(self._marks(message["data"]))
+            else:  # (re)subscribed: what was said before may not have reached us
+                self._heard = None
+
+    def _reconnected(self, _connection: Any) -> None:
+        self._heard = None  # called by redis-py within _listen, under the lock
+
+    def _hear(self, marks: tuple[int, str, list[datetime]] | None) -> None:
+        if marks is None or self._heard is None or marks[0] >= self._heard[0]:
+            self._heard = marks
+
+    def _unsubscribe(self) -> None:
+        subscription, self._subscription, self._heard = self._subscription, None, None
+        if subscription is not None:
+            with contextlib.suppress(Exception):
+                subscription.close()
+
+    def asked(self, marks: tuple[int, str, list[datetime]] | None) -> None:
+        """Remember the marks just read from Redis (or the database) as the newest known."""
+        with self._lock:
+            if self._subscription is not None and self._pid == os.getpid():
+                self._hear(marks)  # unless a newer one was heard meanwhile
+                self._asked_at = time.monotonic()
 
     def read(self) -> tuple[int, str, list[datetime]] | None:
         """Return the published marks, or None when there are none (or Redis fails)."""
@@ -174,7 +253,14 @@ class SharedMarks:
             current_app.logger.warning("state marks unavailable in Redis", exc_info=True)
             g.redis_down = True  # the rest of this request does without it
             return None, None
-        return self._marks(raw), pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
+        marks = self._marks(raw)
+        if marks is not None:
+            self.asked(marks)
+        if kept is None:
+            return marks, None
+        value = pickle.loads(kept)  # noqa: S301 - our own
+        self.pages.set(page, value)
+        return marks, value
 
     def page(self, page: str) -> Any:
         """Return the page kept under ``page`` (None when missing or Redis fails)."""
@@ -184,10 +270,17 @@ class SharedMarks:
             current_app.logger.warning("public page cache unavailable", exc_info=True)
             g.redis_down = True
             return None
-        return pickle.loads(kept) if kept is not None else None  # noqa: S301 - our own
+        if kept is None:
+            return None
+        value = pickle.loads(kept)  # noqa: S301 - our own
+        self.pages.set(page, value)
+        return value
 
-    def keep_page(self, page: str, value: Any) -> None:
-        """Keep a rendered page under ``page``."""
+    def keep_page(self, page: str, value: Any, *, shared: bool = True) -> None:
+        """Keep a rendered page under ``page``, here and (unless ``shared`` is False) in Redis."""
+        self.pages.set(page, value)
+        if not shared:
+            return
         try:
             self.client.set(self.page_prefix + page, pickle.dumps(value), ex=self.page_timeout)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
@@ -197,11 +290,20 @@ class SharedMarks:
         """Publish the marks of audit entry ``seq`` unless newer ones are there already."""
         value = json.dumps([seq, head_hash, [c.isoformat() for c in closings]])
         try:
-            self._publish(keys=[self.key], args=[seq, value, MARKS_TTL])
+            published = self._publish(keys=[self.key], args=[seq, value, MARKS_TTL])
         except Exception:  # noqa: BLE001 - never fail a committed change over the cache
             current_app.logger.warning("could not publish the state marks", exc_info=True)
+            with self._lock:
+                self._heard = None  # this process asks again at once; others within a second
             with contextlib.suppress(Exception):
                 self.client.delete(self.key)  # readers go to the database instead
+        else:
+            if published:  # ours is the newest: known here even before it echoes back
+                self.asked((seq, head_hash, list(closings)))
+
+    def local_page(self, page: str) -> Any:
+        """Return this process's copy of the page kept under ``page`` (None if it has none)."""
+        return self.pages.get(page)
 
 
 def _read_published(session: Any) -> tuple[int, str, list[datetime]]:
@@ -235,7 +337,7 @@ def state_marks(published: tuple[int, str, list[datetime]] | None = None) -> tup
     now = clock.now()
     shared = _shared_marks()
     if published is None and shared is not None:
-        published = shared.read()
+        published = shared.heard() or shared.read()
         if published is None:
             published = _read_published(db.session)
             shared.publish(*published)
@@ -295,7 +397,8 @@ def before_public_read() -> Response | None:
 
     A page is kept under what it is of (path, query, language…) with the ETag it was
     rendered under, and served only while that is still the current ETag. With Redis,
-    the marks and the kept page come in one round trip.
+    the marks this process heard announced and its own copy of the page need no round
+    trip; failing those, the marks and the kept page come in one.
     """
     g.public_etag = None
     if not is_public_read():
@@ -305,15 +408,20 @@ def before_public_read() -> Response | None:
     page = g.public_page = "page:" + _digest(parts) if caching else None
     shared = _shared_marks()
     published = kept = None
+    local = False  # kept is this process's copy, which may be older than Redis's
     if shared is not None:
-        # A revalidation most often ends in a 304: it does not fetch the page.
-        published, kept = shared.read_with_page(None if request.if_none_match else page)
+        published = shared.heard()
+        if published is None and not g.get("redis_down"):
+            # A revalidation most often ends in a 304: it does not fetch the page.
+            published, kept = shared.read_with_page(None if request.if_none_match else page)
+        elif page is not None:
+            kept, local = shared.local_page(page), True
     etag = g.public_etag = validator(state_marks(published), parts)
     if request.if_none_match.contains_weak(etag):
         g.public_answered = True
         return _revalidate(Response(status=304), etag)
     if page is not None:
-        if kept is None:
+        if kept is None or (local and kept[0] != etag):
             shared = _shared_marks()  # None if Redis failed above: no second wait
             if shared is not None:
                 kept = shared.page(page)

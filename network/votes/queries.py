@@ -120,14 +120,18 @@ def roll_call(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[
 
     One query of plain rows (no objects); ``offset`` and ``limit`` give one page.
     """
-    rows = db.session.connection().execute(
-        sa.select(City.slug, City.name, _CHOICE_TEXT)
-        .join(City, Ballot.city_id == City.id)
-        .where(Ballot.vote_id == vote.id)
-        .order_by(City.name, City.id)
-        .offset(offset)
-        .limit(limit)
-    ).all()  # one fetchall: iterating the cursor fetches row by row
+    rows = (
+        db.session.connection()
+        .execute(
+            sa.select(City.slug, City.name, _CHOICE_TEXT)
+            .join(City, Ballot.city_id == City.id)
+            .where(Ballot.vote_id == vote.id)
+            .order_by(City.name, City.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        .all()
+    )  # one fetchall: iterating the cursor fetches row by row
     read = _choice_reader(vote)
     return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
@@ -139,13 +143,17 @@ def published_ballots(
 
     ``offset`` and ``limit`` give one page.
     """
-    rows = db.session.connection().execute(
-        sa.select(Ballot.receipt, _CHOICE_TEXT)
-        .where(Ballot.vote_id == vote.id)
-        .order_by(Ballot.receipt)
-        .offset(offset)
-        .limit(limit)
-    ).all()
+    rows = (
+        db.session.connection()
+        .execute(
+            sa.select(Ballot.receipt, _CHOICE_TEXT)
+            .where(Ballot.vote_id == vote.id)
+            .order_by(Ballot.receipt)
+            .offset(offset)
+            .limit(limit)
+        )
+        .all()
+    )
     read = _choice_reader(vote)
     return [{"receipt": receipt, "choice": read(raw)} for receipt, raw in rows]
 

@@ -383,7 +383,8 @@ def gunicorn(
     """Serve ``bench.wsgi_bench:app`` with 2 workers; yield the port and the app's cache config.
 
     With ``redis_url`` the workers share the page cache and the state marks in Redis
-    (as production runs with ``REDIS_URL``); without, each keeps its own.
+    (as production runs with ``REDIS_URL``); without, each keeps its own pages and
+    hears the marks from PostgreSQL.
     """
     port = free_port()
     env = {
@@ -500,8 +501,13 @@ def throughput_run(
             state = "the app has no PUBLIC_CACHE setting yet: this run is UNCACHED"
         else:
             state = f"the app's PUBLIC_CACHE is {config['public_cache']}"
-        where = "in Redis, shared by the workers" if redis_url else "in each worker"
-        print(f"\nPUBLIC_CACHE={int(cached)} ({state}; cache and state marks {where})")
+        where = (
+            "pages in Redis, shared by the workers, and a copy in each; state marks "
+            "announced by Redis"
+            if redis_url
+            else "pages in each worker; state marks announced by PostgreSQL (NOTIFY)"
+        )
+        print(f"\nPUBLIC_CACHE={int(cached)} ({state}; {where})")
         effective = bool(config["known"] and config["public_cache"])
         target = RATIO_TARGET[effective]
         for _template, path in urls:  # warm each worker's connection, templates and cache

@@ -87,6 +87,9 @@ class BaseConfig:
     CACHE_DEFAULT_TIMEOUT = 3600
     CACHE_THRESHOLD = 2000  # SimpleCache: entries kept per process
     CACHE_KEY_PREFIX = "dwcn:"
+    # Without Redis, on PostgreSQL, each process listens (LISTEN, one connection of its
+    # own) for the state after every change, so reads need no query to validate a page.
+    POSTGRES_ANNOUNCEMENTS = True
 
     DIRECTORY_PER_PAGE = 25
     # An unseconded motion lapses after this long.
@@ -121,6 +124,9 @@ class TestingConfig(BaseConfig):
     TESTING = True
     WTF_CSRF_ENABLED = False
     PUBLIC_CACHE = False  # the tests of the cache switch it on
+    # Each app would hold a listening connection: hundreds of apps would exhaust
+    # PostgreSQL's connections. The tests of the announcements switch it on.
+    POSTGRES_ANNOUNCEMENTS = False
     # Tests travel in time to see votes close and motions lapse; the idle-timeout test
     # sets the real 30 minutes back.
     IDLE_TIMEOUT = timedelta(days=60)

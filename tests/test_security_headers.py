@@ -23,7 +23,9 @@ def test_every_answer_carries_the_security_headers(client, url):
 
 
 def test_production_adds_hsts(database_url, database):
-    app = create_app("production", {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url})
+    settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url}
+    # No listening connection left open behind the test (on PostgreSQL).
+    app = create_app("production", settings | {"POSTGRES_ANNOUNCEMENTS": False})
     response = app.test_client().get("/", base_url="https://localhost")
     with app.app_context():
         db.engine.dispose()

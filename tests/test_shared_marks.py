@@ -16,11 +16,11 @@ from network import create_app
 from network.auth.models import User
 from network.cities import services as city_services
 from network.cities.models import City, MembershipStatus
-from network.common import clock, conditional
+from network.common import announcements, clock
 from network.common.conditional import SharedMarks
 from network.db import db
 from network.votes.models import Vote, VoteStatus
-from tests.conftest import make_database_url
+from tests.conftest import make_database_url, on_postgres
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
@@ -36,6 +36,9 @@ def redis_reachable() -> bool:
 
 needs_redis = pytest.mark.skipif(
     not redis_reachable(), reason="the shared marks need Redis at 127.0.0.1:6379"
+)
+needs_pg = pytest.mark.skipif(
+    not on_postgres(), reason="PostgreSQL's announcements need TEST_DATABASE_URL"
 )
 
 
@@ -70,12 +73,17 @@ def shared_database(tmp_path):
 
 
 def process(url: str, cache: str, prefix: str) -> Flask:
-    """An app as one process of a site runs it, with its page cache on."""
+    """An app as one process of a site runs it, with its page cache on.
+
+    ``cache`` is "redis" (shared pages, marks announced by Redis), "simple" (pages per
+    process, marks read from the database) or "postgres" (pages per process, marks
+    announced by PostgreSQL).
+    """
     settings = {"DATABASE_URL": url, "PUBLIC_CACHE": True, "CACHE_KEY_PREFIX": prefix}
     if cache == "redis":
         settings |= {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": REDIS_URL}
     else:
-        settings |= {"CACHE_TYPE": "SimpleCache"}
+        settings |= {"CACHE_TYPE": "SimpleCache", "POSTGRES_ANNOUNCEMENTS": cache == "postgres"}
     return create_app("testing", settings)
 
 
@@ -86,6 +94,8 @@ def two_processes(shared_database, request):
     apps = [process(shared_database, request.param, prefix) for _ in range(2)]
     yield apps
     for app in apps:
+        if "network_marks_listener" in app.extensions:
+            app.extensions["network_marks_listener"].close()
         with app.app_context():
             db.engine.dispose()
     if request.param == "redis":
@@ -177,6 +187,60 @@ def heard_within(listener: SharedMarks, marks: tuple, seconds: float = 1.0) -> b
     return False
 
 
+@needs_pg
+@pytest.mark.parametrize("two_processes", ["postgres"], indirect=True)
+def test_on_postgresql_without_redis_kept_pages_need_no_query(two_processes):
+    """Each process hears PostgreSQL announce every change (NOTIFY at commit): its kept
+    pages need no statement, and a change made by another process is seen at once."""
+    reader, writer = two_processes
+    client = reader.test_client()
+    first = client.get("/cities/?status=applicant")  # listens, reads the marks, renders
+    statements, kept = statements_during(lambda: client.get("/cities/?status=applicant"))
+    assert statements == 0
+    assert kept.get_data() == first.get_data() and kept.headers["ETag"] == first.headers["ETag"]
+    admit_setagaya(writer)
+    after = client.get(
+        "/cities/?status=applicant", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert after.status_code == 200 and "Setagaya" not in after.text
+    statements, again = statements_during(lambda: client.get("/cities/?status=applicant"))
+    assert statements == 0 and again.get_data() == after.get_data()
+    # The writer knows its own change without waiting for the announcement to echo.
+    writer_client = writer.test_client()
+    assert "Setagaya" not in writer_client.get("/cities/?status=applicant").text
+
+
+@needs_pg
+@pytest.mark.parametrize("two_processes", ["postgres"], indirect=True)
+def test_a_lost_postgresql_listener_sends_the_process_back_to_the_database(two_processes):
+    reader, writer = two_processes
+    client = reader.test_client()
+    client.get("/charter/")
+    listener = reader.extensions["network_marks_listener"]
+    backend = listener._connection.info.backend_pid
+    with writer.app_context():
+        # Ended, and waited for (up to 5 s): the backend says so on the socket as it goes.
+        db.session.execute(sa.select(sa.func.pg_terminate_backend(backend, 5000)))
+        db.session.commit()
+    statements, answer = statements_during(lambda: client.get("/charter/"))
+    assert answer.status_code == 200 and statements > 0  # asked the database instead
+    admit_setagaya(writer)  # announced on the new connection
+    assert "Setagaya" not in client.get("/cities/?status=applicant").text
+    assert listener._connection.info.backend_pid != backend
+
+
+@needs_pg
+@pytest.mark.parametrize("two_processes", ["postgres"], indirect=True)
+def test_marks_too_long_to_announce_send_every_process_to_the_database(two_processes, monkeypatch):
+    reader, writer = two_processes
+    client = reader.test_client()
+    client.get("/cities/?status=applicant")
+    monkeypatch.setattr(announcements.PostgresListener, "LONGEST", 10)
+    admit_setagaya(writer)  # commits: an empty announcement, not a failed change
+    statements, after = statements_during(lambda: client.get("/cities/?status=applicant"))
+    assert statements > 0 and "Setagaya" not in after.text
+
+
 @needs_redis
 def test_a_process_trusts_what_it_heard_only_while_it_is_sure(monkeypatch):
     prefix = f"dwcn-test-{uuid.uuid4().hex[:8]}:"
@@ -199,12 +263,13 @@ def test_a_process_trusts_what_it_heard_only_while_it_is_sure(monkeypatch):
             other.publish(2, "h2", [])  # a late publication of an older entry is refused
             other.publish(5, "h5", [])
             assert heard_within(listener, (5, "h5", []))
-            clock = time.monotonic() + conditional.HEARD_MARKS_SECONDS + 1
-            monkeypatch.setattr(conditional.time, "monotonic", lambda: clock)
+            later = time.monotonic() + announcements.TRUSTED_SECONDS + 1
+            monkeypatch.setattr(announcements.time, "monotonic", lambda: later)
             assert listener.heard() is None  # a second without asking: ask again
             assert listener.read() == (5, "h5", [])
             assert listener.heard() == (5, "h5", [])
-            listener._subscription.connection.disconnect()  # a connection lost and restored
+            # A connection lost, and restored by redis-py:
+            listener.listener._subscription.connection.disconnect()
             assert listener.heard() is None
             assert listener.read() == (5, "h5", [])
     finally:
@@ -213,7 +278,7 @@ def test_a_process_trusts_what_it_heard_only_while_it_is_sure(monkeypatch):
 
 @pytest.mark.parametrize(
     "two_processes",
-    [pytest.param("redis", marks=needs_redis), "simple"],
+    [pytest.param("redis", marks=needs_redis), "simple", pytest.param("postgres", marks=needs_pg)],
     indirect=True,
 )
 def test_a_change_committed_by_another_process_is_seen_at_once(two_processes):

@@ -42,11 +42,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import pickle
-import threading
-import time
 from datetime import datetime
 from importlib import metadata
 from typing import Any
@@ -60,6 +57,15 @@ from sqlalchemy.orm import Session
 
 from network.audit.models import AuditEntry, AuditHead
 from network.common import clock
+from network.common.announcements import (
+    Listener,
+    ListenerLost,
+    Marks,
+    PostgresListener,
+    RedisListener,
+    decode,
+    encode,
+)
 from network.common.decorators import PUBLIC
 from network.db import db
 from network.extensions import cache
@@ -88,8 +94,9 @@ KNOWN_PARAMETERS = frozenset(
     }
 )
 MAX_KEPT_QUERY = 200
-# Response headers kept with a cached body (the others are added on every answer).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition")
+# Response headers kept with a cached body, the validator's among them (the security
+# headers are added to every answer).
+KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Cache-Control", "Vary")
 
 
 def app_version() -> str:
@@ -132,9 +139,6 @@ PUBLISHED_MARKS = (
     .order_by(Vote.closes_at)
 )
 MARKS_TTL = 300  # seconds: bounds how long a change made behind the platform's back hides
-# How long a process trusts what it heard on its subscription without asking Redis: a
-# connection lost without a word (no reset, no error) can hide announcements no longer.
-HEARD_MARKS_SECONDS = 1.0
 LOCAL_PAGES = 500  # pages each process keeps a copy of, besides the shared cache
 # Set the marks unless the kept ones are of a newer audit entry (several processes
 # publish; the newest entry wins whatever the order their publications arrive in), and
@@ -152,7 +156,11 @@ return 1
 
 
 class SharedMarks:
-    """The state marks and the kept pages in Redis, for every process of one database."""
+    """The state marks and the kept pages in Redis, for every process of one database.
+
+    Each process also listens for the marks announced on the key's channel, and keeps
+    a copy of the pages it served lately (see ``announcements``).
+    """
 
     def __init__(self, redis_url: str, key: str, page_prefix: str, page_timeout: int) -> None:
         """Connect (lazily) to ``redis_url``; the marks live under ``key``."""
@@ -163,79 +171,20 @@ class SharedMarks:
         self.page_prefix = page_prefix
         self.page_timeout = page_timeout
         self._publish = self.client.register_script(_PUBLISH)
-        # What this process heard: the newest marks, when it last asked Redis, its
-        # subscription (one per process: set up lazily, after any fork), its pages.
-        self._lock = threading.Lock()
-        self._pid = 0
-        self._subscription: Any = None
-        self._heard: tuple[int, str, list[datetime]] | None = None
-        self._asked_at = 0.0
+        self.listener = RedisListener(self.client, key)
         self.pages = SimpleCache(threshold=LOCAL_PAGES, default_timeout=page_timeout)
+        self._pages_pid = os.getpid()
 
-    @staticmethod
-    def _marks(raw: bytes | None) -> tuple[int, str, list[datetime]] | None:
-        if raw is None:
+    def heard(self) -> Marks | None:
+        """Return the marks this process is sure of without a round trip, else None."""
+        try:
+            return self.listener.heard()
+        except ListenerLost:
+            current_app.logger.warning("state-mark announcements lost", exc_info=True)
+            g.redis_down = True  # the rest of this request does without Redis
             return None
-        seq, head_hash, closings = json.loads(raw)
-        return seq, head_hash, [datetime.fromisoformat(c) for c in closings]
 
-    def heard(self) -> tuple[int, str, list[datetime]] | None:
-        """Return the marks this process is sure of without a round trip, else None.
-
-        Reads, without waiting, what arrived on the subscription since the last
-        request. None (ask Redis) when there is no subscription yet, when it was just
-        made or restored (announcements may have been missed meanwhile), after any
-        error, or when Redis was last asked over ``HEARD_MARKS_SECONDS`` ago.
-        """
-        with self._lock:
-            try:
-                self._listen()
-            except Exception:  # noqa: BLE001 - the subscription is an optimisation
-                current_app.logger.warning("state-mark announcements lost", exc_info=True)
-                self._unsubscribe()
-                g.redis_down = True  # the rest of this request does without Redis
-                return None
-            if self._heard is None or time.monotonic() - self._asked_at > HEARD_MARKS_SECONDS:
-                return None
-            return self._heard
-
-    def _listen(self) -> None:
-        if self._subscription is None or self._pid != os.getpid():
-            self._subscription = self.client.pubsub()
-            self._subscription.subscribe(self.key)
-            # redis-py reconnects and subscribes again by itself: what was announced
-            # while the connection was down never reaches us, so forget what we heard.
-            self._subscription.connection.register_connect_callback(self._reconnected)
-            self._pid = os.getpid()
-            self._heard = None
-            self.pages.clear()  # a forked child starts with nothing of its parent's
-        while (message := self._subscription.get_message(timeout=0)) is not None:
-            if message["type"] == "message":
-                self._hear(self._marks(message["data"]))
-            else:  # (re)subscribed: what was said before may not have reached us
-                self._heard = None
-
-    def _reconnected(self, _connection: Any) -> None:
-        self._heard = None  # called by redis-py within _listen, under the lock
-
-    def _hear(self, marks: tuple[int, str, list[datetime]] | None) -> None:
-        if marks is None or self._heard is None or marks[0] >= self._heard[0]:
-            self._heard = marks
-
-    def _unsubscribe(self) -> None:
-        subscription, self._subscription, self._heard = self._subscription, None, None
-        if subscription is not None:
-            with contextlib.suppress(Exception):
-                subscription.close()
-
-    def asked(self, marks: tuple[int, str, list[datetime]] | None) -> None:
-        """Remember the marks just read from Redis (or the database) as the newest known."""
-        with self._lock:
-            if self._subscription is not None and self._pid == os.getpid():
-                self._hear(marks)  # unless a newer one was heard meanwhile
-                self._asked_at = time.monotonic()
-
-    def read(self) -> tuple[int, str, list[datetime]] | None:
+    def read(self) -> Marks | None:
         """Return the published marks, or None when there are none (or Redis fails)."""
         return self.read_with_page(None)[0]
 
@@ -253,13 +202,13 @@ class SharedMarks:
             current_app.logger.warning("state marks unavailable in Redis", exc_info=True)
             g.redis_down = True  # the rest of this request does without it
             return None, None
-        marks = self._marks(raw)
+        marks = decode(raw)
         if marks is not None:
-            self.asked(marks)
+            self.listener.asked(marks)
         if kept is None:
             return marks, None
         value = pickle.loads(kept)  # noqa: S301 - our own
-        self.pages.set(page, value)
+        self._local_pages().set(page, value)
         return marks, value
 
     def page(self, page: str) -> Any:
@@ -273,37 +222,39 @@ class SharedMarks:
         if kept is None:
             return None
         value = pickle.loads(kept)  # noqa: S301 - our own
-        self.pages.set(page, value)
+        self._local_pages().set(page, value)
         return value
 
-    def keep_page(self, page: str, value: Any, *, shared: bool = True) -> None:
-        """Keep a rendered page under ``page``, here and (unless ``shared`` is False) in Redis."""
-        self.pages.set(page, value)
-        if not shared:
-            return
+    def local_page(self, page: str) -> Any:
+        """Return this process's copy of the page kept under ``page`` (None if it has none)."""
+        return self._local_pages().get(page)
+
+    def keep_page(self, page: str, value: Any) -> None:
+        """Keep a rendered page under ``page``, here and in Redis."""
+        self._local_pages().set(page, value)
         try:
             self.client.set(self.page_prefix + page, pickle.dumps(value), ex=self.page_timeout)
         except Exception:  # noqa: BLE001 - a cache outage must not take pages down
             current_app.logger.warning("public page cache unavailable", exc_info=True)
 
+    def _local_pages(self) -> SimpleCache:
+        if self._pages_pid != os.getpid():  # a forked child starts with nothing of its parent's
+            self.pages, self._pages_pid = SimpleCache(LOCAL_PAGES, self.page_timeout), os.getpid()
+        return self.pages
+
     def publish(self, seq: int, head_hash: str, closings: list[datetime]) -> None:
-        """Publish the marks of audit entry ``seq`` unless newer ones are there already."""
-        value = json.dumps([seq, head_hash, [c.isoformat() for c in closings]])
+        """Publish and announce the marks of audit entry ``seq`` unless newer ones are there."""
+        marks = (seq, head_hash, list(closings))
         try:
-            published = self._publish(keys=[self.key], args=[seq, value, MARKS_TTL])
+            published = self._publish(keys=[self.key], args=[seq, encode(marks), MARKS_TTL])
         except Exception:  # noqa: BLE001 - never fail a committed change over the cache
             current_app.logger.warning("could not publish the state marks", exc_info=True)
-            with self._lock:
-                self._heard = None  # this process asks again at once; others within a second
+            self.listener.forget()  # this process asks again at once; others within a second
             with contextlib.suppress(Exception):
                 self.client.delete(self.key)  # readers go to the database instead
         else:
             if published:  # ours is the newest: known here even before it echoes back
-                self.asked((seq, head_hash, list(closings)))
-
-    def local_page(self, page: str) -> Any:
-        """Return this process's copy of the page kept under ``page`` (None if it has none)."""
-        return self.pages.get(page)
+                self.listener.asked(marks)
 
 
 def _read_published(session: Any) -> tuple[int, str, list[datetime]]:
@@ -327,26 +278,45 @@ def _shared_marks() -> SharedMarks | None:
     return None if g.get("redis_down") else _publisher()
 
 
-def state_marks(published: tuple[int, str, list[datetime]] | None = None) -> tuple[Any, ...]:
+def _postgres_listener() -> PostgresListener | None:
+    """Return this process's listener for marks announced by PostgreSQL (no Redis)."""
+    return current_app.extensions.get("network_marks_listener")
+
+
+def state_marks(published: Marks | None = None) -> tuple[Any, ...]:
     """Return the audit head and the next closing time of an open vote, and today.
 
-    From ``published`` (the marks read from Redis) when given; else from Redis, read
-    from the database and published there when they are missing; else (a per-process
-    cache) with one statement.
+    From ``published`` (the marks read from Redis) when given; else as heard announced,
+    else from Redis, read from the database and published there when they are missing;
+    else (no Redis) as heard announced by PostgreSQL, else with one statement.
     """
     now = clock.now()
     shared = _shared_marks()
+    listener = _postgres_listener()
     if published is None and shared is not None:
         published = shared.heard() or shared.read()
         if published is None:
             published = _read_published(db.session)
             shared.publish(*published)
+    elif published is None and listener is not None:
+        published = _heard_from(listener)
+        if published is None:
+            published = _read_published(db.session)
+            listener.asked(published)
     if published is not None:
         seq, head_hash, closings = published
         closing = next((c for c in closings if c > now), None)
     else:
         seq, head_hash, closing = db.session.connection().execute(STATE_MARKS, {"now": now}).one()
     return seq, head_hash, closing.isoformat() if closing else "", now.date().isoformat()
+
+
+def _heard_from(listener: Listener) -> Marks | None:
+    try:
+        return listener.heard()
+    except ListenerLost:
+        current_app.logger.warning("state-mark announcements lost", exc_info=True)
+        return None
 
 
 def _request_parts() -> tuple[str, ...]:
@@ -430,7 +400,7 @@ def before_public_read() -> Response | None:
         if kept is not None and kept[0] == etag:
             _etag, body, status, headers = kept
             g.public_answered = True
-            return _revalidate(Response(body, status=status, headers=headers), etag)
+            return Response(body, status=status, headers=headers)  # as it was first sent
     return None
 
 
@@ -482,18 +452,26 @@ def _read_marks_to_publish(session: Any) -> None:
     The transaction holds the audit head's lock (every change takes it), so what it
     reads is exactly the state its commit leaves.
     """
-    if not session.info.pop("network_audit_written", False):
+    if not session.info.pop("network_audit_written", False) or not has_app_context():
         return
-    if has_app_context() and _publisher() is not None:
+    if _publisher() is not None:
         session.info["network_marks"] = _read_published(session)
+    elif (listener := _postgres_listener()) is not None:
+        # Sent by PostgreSQL when, and only if, this transaction commits.
+        marks = session.info["network_marks"] = _read_published(session)
+        announcement = listener.announcement(marks)
+        session.execute(sa.select(sa.func.pg_notify(listener.channel, announcement)))
 
 
 def _publish_marks(session: Any) -> None:
-    """After the commit, publish the marks read just before it."""
+    """After the commit, publish the marks read just before it (known here at once)."""
     marks = session.info.pop("network_marks", None)
-    shared = _publisher() if marks is not None and has_app_context() else None
-    if shared is not None:
+    if marks is None or not has_app_context():
+        return
+    if (shared := _publisher()) is not None:
         shared.publish(*marks)
+    elif (listener := _postgres_listener()) is not None:
+        listener.asked(marks)
 
 
 def _forget_marks(session: Any, *_args: Any) -> None:
@@ -518,6 +496,17 @@ def init_conditional_get(app: Flask) -> None:
             key,
             page_prefix=app.config["CACHE_KEY_PREFIX"],
             page_timeout=app.config["CACHE_DEFAULT_TIMEOUT"],
+        )
+    elif (
+        app.config["POSTGRES_ANNOUNCEMENTS"]
+        and (url := sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])).get_backend_name()
+        == "postgresql"
+    ):
+        # No Redis: PostgreSQL announces the marks (NOTIFY), one channel per database.
+        database = hashlib.sha256(app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+        app.extensions["network_marks_listener"] = PostgresListener(
+            url.set(drivername="postgresql").render_as_string(hide_password=False),
+            f"dwcn_state_marks_{database[:16]}",
         )
     for name, listener in (
         ("after_flush", _note_audit_entry),

@@ -231,8 +231,15 @@ def add_cities(sizes: Sizes, rng: random.Random, now: datetime) -> None:
     texts, history = [], []
     for row in city_rows:
         city_id = ids[row["slug"]]
+        local = row["name"] + " 시"
         texts.append(
-            {"city_id": city_id, "language": "ko", "name": row["name"] + " 시", "profile": None}
+            {
+                "city_id": city_id,
+                "language": "ko",
+                "name": local,
+                "name_key": name_key(local),
+                "profile": None,
+            }
         )
         if city_id % 3 == 0:
             texts.append(
@@ -240,6 +247,7 @@ def add_cities(sizes: Sizes, rng: random.Random, now: datetime) -> None:
                     "city_id": city_id,
                     "language": "en",
                     "name": None,
+                    "name_key": None,
                     "profile": f"{row['name']} works for decent work in its city.",
                 }
             )

@@ -58,3 +58,28 @@ def test_models_match_the_migrated_schema(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_city_texts_get_their_search_keys_when_migrated(empty_app):
+    with empty_app.app_context():
+        upgrade(revision="e5a9c3d1f0b7")
+        db.session.execute(
+            sa.text(
+                "INSERT INTO cities (id, slug, name, name_key, country, region, status,"
+                " created_at) VALUES (1, 'evry', 'Évry', 'évry', 'FR', 'europe-central-asia',"
+                " 'member', '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.execute(
+            sa.text(
+                "INSERT INTO city_texts (city_id, language, name) VALUES"
+                " (1, 'fr', 'ÉVRY  Courcouronnes'), (1, 'en', NULL)"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        keys = db.session.execute(
+            sa.text("SELECT language, name_key FROM city_texts ORDER BY language")
+        ).all()
+        db.session.remove()
+    assert [tuple(row) for row in keys] == [("en", None), ("fr", "évry courcouronnes")]

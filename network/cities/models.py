@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
 from network.common import clock
@@ -123,11 +123,20 @@ class CityText(db.Model):
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("cities.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(sa.String(16))  # BCP 47 tag, e.g. ko, de, zh-Hant
     name: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+    # The name folded for search (rules.name_key), kept with it by ``_fold``.
+    name_key: Mapped[str | None] = mapped_column(sa.String(120))
     profile: Mapped[str | None] = mapped_column(sa.Text)
 
     city: Mapped[City] = relationship(back_populates="texts")
 
     __table_args__ = (sa.UniqueConstraint("city_id", "language"),)
+
+    @validates("name")
+    def _fold(self, _key: str, name: str | None) -> str | None:
+        from network.cities.rules import name_key  # rules reads this module's enums
+
+        self.name_key = name_key(name) if name else None
+        return name
 
 
 class MembershipChange(db.Model):

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from network.auth.models import Role, User
 from network.cities.models import City, CityText, MembershipStatus, Region
-from network.cities.rules import is_valid_slug
+from network.cities.rules import is_valid_slug, name_key
 from network.db import db
 
 
@@ -40,13 +40,14 @@ def _filtered(statement: sa.Select, filters: DirectoryFilter) -> sa.Select:
         statement = statement.where(City.country == filters.country)
     if filters.status is not None:
         statement = statement.where(City.status == filters.status)
-    if filters.q:
-        term = filters.q.strip()
+    if filters.q and (term := name_key(filters.q)):
+        # Both sides folded alike (Unicode case folding, which SQLite's lower() lacks),
+        # and no function called on every row of the table.
         other_names = sa.select(CityText.city_id).where(
-            CityText.name.icontains(term, autoescape=True)
+            CityText.name_key.contains(term, autoescape=True)
         )
         statement = statement.where(
-            sa.or_(City.name.icontains(term, autoescape=True), City.id.in_(other_names))
+            sa.or_(City.name_key.contains(term, autoescape=True), City.id.in_(other_names))
         )
     return statement
 

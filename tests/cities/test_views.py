@@ -48,6 +48,17 @@ def test_directory_filters(client, cities, query, expected):
     assert rows_of(html) == expected
 
 
+def test_search_ignores_case_beyond_ascii_in_every_language(client, make):
+    make.city("Évry-Courcouronnes", country="FR", names={"fr": "ÉVRY", "el": "ΕΒΡΥ"})
+    make.city("Seoul", country="KR", names={"ko": "서울특별시"})
+    for term in ("évry", "ÉVRY-courcouronnes", "εβρυ", "  Évry  ", "특별"):
+        html = client.get("/cities/", query_string={"q": term}).get_data(as_text=True)
+        expected = "Seoul" if term == "특별" else "Évry-Courcouronnes"
+        assert f">{expected}</a>" in html, term
+        assert "1 city found" in html, term
+    assert "0 cities found" in client.get("/cities/?q=%25").get_data(as_text=True)
+
+
 def test_directory_paginates(client, make, app, monkeypatch):
     monkeypatch.setitem(app.config, "DIRECTORY_PER_PAGE", 2)
     for name in ("Aa", "Bb", "Cc", "Dd", "Ee"):

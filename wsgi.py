@@ -1,5 +1,6 @@
 """Entry point for gunicorn: ``gunicorn wsgi:app``."""
 
-from network import create_app
+from network import create_app, freeze_startup_objects
 
 app = create_app()
+freeze_startup_objects()

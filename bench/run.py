@@ -37,8 +37,8 @@ from flask import Flask
 from bench import dataset as data
 from bench import routes as route_list
 from bench import tally_bench
-from bench.load import LoadGenerator
-from network import create_app
+from bench.load import LoadGenerator, Tally
+from network import create_app, freeze_startup_objects
 from network.config import normalise_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,12 +92,17 @@ def verdict(ok: bool) -> str:
 
 
 def measuring_app(url: str) -> Flask:
-    """Return the app as production runs it (public-page cache off), on ``url``."""
+    """Return the app as production runs it (public-page cache off), on ``url``.
+
+    Like wsgi.py, it freezes what start-up built out of garbage collection.
+    """
     os.environ["PUBLIC_CACHE"] = "0"
-    return create_app(
+    app = create_app(
         "production",
         {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": False},
     )
+    freeze_startup_objects()
+    return app
 
 
 def build_database(url: str, scale: float) -> data.Dataset:
@@ -456,8 +461,8 @@ def section_throughput(summary: Summary, scale: float, seconds: float) -> None:
         urls = route_list.fill(route_list.LOAD_ROUTES, full.placeholders())
         load = LoadGenerator(processes=2, threads=2)
         print(
-            f"load: 2 client processes × 2 threads on loopback, {seconds:g} s per route; "
-            "the bare route is measured before and after the pages (mean)"
+            f"load: 2 client processes × 2 threads on loopback, {seconds:g} s per route, "
+            "in 4 slices taken in turns with as many of the bare route"
         )
         runs: list[tuple[bool, str | None]] = [(False, None), (True, None)]
         redis_url = reachable_redis()
@@ -486,6 +491,24 @@ def reachable_redis() -> str | None:
         return None
 
 
+def interleaved(
+    load: LoadGenerator, port: int, path: str, seconds: float, slices: int = 4
+) -> tuple[Tally, Tally]:
+    """Load ``path`` and the bare route in turns, ``seconds`` each in all; return both tallies.
+
+    The machine's pace drifts over a run (other work, clock speed): measuring each page
+    beside the bare route, slice by slice, keeps the drift out of their ratio.
+    """
+    page, bare = Tally(), Tally()
+    for _ in range(slices):
+        for total, target in ((bare, "/__bench/bare"), (page, path)):
+            part = load.run(port, target, seconds / slices)
+            total.requests += part.requests
+            total.failures += part.failures
+            total.seconds += part.seconds
+    return page, bare
+
+
 def throughput_run(
     summary: Summary,
     load: LoadGenerator,
@@ -512,32 +535,28 @@ def throughput_run(
         target = RATIO_TARGET[effective]
         for _template, path in urls:  # warm each worker's connection, templates and cache
             load.run(port, path, 0.3)
-        before = load.run(port, "/__bench/bare", seconds)
-        results = [(template, load.run(port, path, seconds)) for template, path in urls]
-        after = load.run(port, "/__bench/bare", seconds)
-        bare = (before.per_second + after.per_second) / 2
-        print(
-            f"{'/__bench/bare':<52} {bare:>8.0f} req/s  (before {before.per_second:.0f}, "
-            f"after {after.per_second:.0f})"
-        )
-        worst, below = math.inf, []
-        for template, tally in results:
-            ratio = tally.per_second / bare if bare else 0.0
+        print(f"{'route':<52} {'req/s':>8}  {'bare':>6}  ratio")
+        worst, below, bares = math.inf, [], []
+        for template, path in urls:
+            tally, bare = interleaved(load, port, path, seconds)
+            bares.append(bare.per_second)
+            ratio = tally.per_second / bare.per_second if bare.per_second else 0.0
             worst = min(worst, ratio)
             if ratio < target:
                 below.append(template)
             failures = f"  {tally.failures} failed" if tally.failures else ""
             print(
-                f"{template:<52} {tally.per_second:>8.1f} req/s  ratio {ratio:5.3f}  "
+                f"{template:<52} {tally.per_second:>8.1f}  {bare.per_second:>6.0f}  {ratio:5.3f}  "
                 f"{verdict(ratio >= target)}{failures}",
                 flush=True,
             )
             if tally.failures and not tally.requests:
                 summary.broken.append(f"{template} under gunicorn: every request failed")
+        print(f"bare route across the run: {min(bares):.0f} to {max(bares):.0f} req/s")
         print(f"below {target}: {', '.join(below) if below else 'none'}")
         label = ("cached, Redis" if redis_url else "cached") if effective else "uncached"
         summary.add(
-            f"throughput ratio, PUBLIC_CACHE={int(cached)} ({label}), worst of {len(results)}",
+            f"throughput ratio, PUBLIC_CACHE={int(cached)} ({label}), worst of {len(urls)}",
             f"{worst:.3f}",
             f">= {target}",
             not below,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from network import create_app
+from network import create_app, freeze_startup_objects
 
 app = create_app(None, {"RATELIMIT_ENABLED": False})
 
@@ -27,3 +27,6 @@ def config() -> object:
     """Tell whether public-page caching is known to this app, and its setting."""
     known = "PUBLIC_CACHE" in app.config
     return jsonify(known=known, public_cache=app.config.get("PUBLIC_CACHE") if known else None)
+
+
+freeze_startup_objects()  # as wsgi.py does, once every route is in place

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,20 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     register_security_headers(app)
     register_conditional_get(app)
     return app
+
+
+def freeze_startup_objects() -> None:
+    """Leave the objects built so far out of garbage collection from now on (gc.freeze).
+
+    Call once the app is built, in the process that serves it. The app's long-lived
+    objects (mappers, compiled statements and templates, routes, locale data: some
+    130,000) never become garbage, yet every full collection walks them all: about
+    70 ms, and a large answer (a 13,000-city roll call) allocates enough to set one off
+    every few requests. Frozen, a full collection takes about a millisecond. Under
+    ``gunicorn --preload`` it also keeps those pages shared between the workers.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) -> None:

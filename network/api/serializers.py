@@ -126,9 +126,7 @@ def vote(
     if vote.status is VoteStatus.closed and vote.result is not None:
         body["result"] = vote.result
         if roll_call is not None:
-            body["roll_call"] = [
-                {"city": row["city"], "choice": row["choice"]} for row in roll_call
-            ]
+            body["roll_call"] = roll_call  # entries of city and choice
         if ballots is not None:
             body["ballots"] = ballots
     return body

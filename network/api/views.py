@@ -144,7 +144,7 @@ def vote(vote_id: int) -> Response | tuple[Response, int]:
             found,
             title=vote_services.describe(found)[0],
             ballots_cast=vote_queries.ballots_cast(found),
-            roll_call=vote_queries.roll_call(found)
+            roll_call=vote_queries.roll_call(found, names=False)
             if closed and found.secrecy is Secrecy.recorded
             else None,
             ballots=vote_queries.published_ballots(found)

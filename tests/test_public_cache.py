@@ -208,6 +208,7 @@ def test_a_cached_page_is_served_until_the_state_changes(app, client, demo, publ
     assert second.headers["ETag"] == first.headers["ETag"]
     assert second.headers["Content-Type"] == first.headers["Content-Type"]
     assert second.headers["Content-Security-Policy"]
+    assert sorted(second.headers.items()) == sorted(first.headers.items())  # each once
     api_first = client.get("/api/v1/cities?status=applicant")
     assert [c["slug"] for c in api_first.get_json()["items"]] == ["setagaya"]
     change_setagaya_to_member(app)
@@ -333,3 +334,13 @@ def test_pages_with_a_session_tell_shared_caches_not_to_keep_them(client, demo):
     login_page = client.get("/login")
     assert "no-store" in login_page.headers["Cache-Control"]
     assert "private" in login_page.headers["Cache-Control"]
+
+
+def test_kept_api_answers_are_still_throttled(
+    app, client, demo, public_cache, rate_limits, monkeypatch
+):
+    """A kept answer is served before most hooks, but never before the rate limits."""
+    monkeypatch.setitem(app.config, "API_RATE_LIMIT", "3 per minute")
+    answers = [client.get("/api/v1/cities") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    assert answers[2].get_data() == answers[1].get_data()  # kept

@@ -68,7 +68,7 @@ from network.common.announcements import (
 )
 from network.common.decorators import PUBLIC
 from network.db import db
-from network.extensions import cache
+from network.extensions import cache, limiter
 from network.votes.models import Vote, VoteStatus
 
 # Public GET routes whose pages hold a form with the visitor's CSRF token.
@@ -431,6 +431,9 @@ def after_public_read(response: Response) -> Response:
         and KNOWN_PARAMETERS.issuperset(request.args.keys())
     ):
         headers = [(k, response.headers[k]) for k in KEPT_HEADERS if k in response.headers]
+        # With the security headers (added after this hook), so a kept page is answered
+        # as sent, without adding them one by one again.
+        headers += current_app.extensions.get("network_security_headers", [])
         kept = (etag, response.get_data(), response.status_code, headers)
         shared = _shared_marks()
         if shared is not None:
@@ -518,3 +521,10 @@ def init_conditional_get(app: Flask) -> None:
             sa.event.listen(Session, name, listener)
     app.before_request(before_public_read)
     app.after_request(after_public_read)
+    # Answer a kept page as early as the rate limits allow: the hooks in between (idle
+    # sessions, second factor, uploads, CSRF) have nothing to do for an anonymous GET
+    # of a public page, which is all this one answers.
+    hooks = app.before_request_funcs[None]
+    hooks.remove(before_public_read)
+    limits = [i for i, hook in enumerate(hooks) if getattr(hook, "__self__", None) is limiter]
+    hooks.insert(limits[-1] + 1 if limits else 0, before_public_read)

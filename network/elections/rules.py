@@ -39,20 +39,18 @@ def after_round(result: dict[str, Any]) -> Step:
     return Step(Next.repeat)
 
 
-def settle_by_lot(result: dict[str, Any], drawn: Sequence[int], ranked: bool) -> Step:
-    """Apply a draw by lot to a tied round (SPEC: ties are drawn by lot by the secretariat).
+def settle_by_lot(result: dict[str, Any], drawn: Sequence[int]) -> Step:
+    """Apply a draw by lot to a tied two-round ballot (SPEC: the secretariat draws lots).
+
+    An instant-runoff tie is settled by re-counting with the draw instead (``irv_lot``).
 
     :param drawn: the tied candidates in the order their lots came out; the first drawn
         is favoured (goes to the runoff, or wins).
-    :param ranked: whether the round was instant-runoff (the caller re-counts it with the
-        draw; here only the two-round method is settled).
     :raises ValueError: when ``drawn`` is not exactly the tied candidates.
     """
     tied = [int(option) for option in result["tied"]]
     if sorted(drawn) != sorted(tied) or len(set(drawn)) != len(drawn):
         raise ValueError("the draw must name each tied candidate once")
-    if ranked:
-        raise ValueError("instant-runoff ties are settled by re-counting with the draw")
     sure = [int(option) for option in result.get("runoff", [])]
     places = 2 - len(sure)
     if not sure and len(result["counts"]) <= 2:
@@ -72,8 +70,3 @@ def default_term_end(start: date, years: int) -> date:
     except ValueError:  # 29 February
         end = start.replace(year=start.year + years, day=28)
     return end - timedelta(days=1)
-
-
-def is_current(starts_on: date, ends_on: date, today: date) -> bool:
-    """Tell whether a term covers ``today``."""
-    return starts_on <= today <= ends_on

@@ -350,7 +350,7 @@ def settle_tie(
             # The count cannot tell them apart (no ballot counts for any): the draw decides.
             step = rules.Step(rules.Next.certify, winner=drawn_options[0])
     else:
-        step = rules.settle_by_lot(vote.result, drawn_options, ranked=False)
+        step = rules.settle_by_lot(vote.result, drawn_options)
     election.settlements = [*election.settlements, settlement]
     _apply(election, vote, step, actor=actor, now=now)
     record(

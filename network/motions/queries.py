@@ -8,8 +8,6 @@ from sqlalchemy.orm import selectinload
 from network.db import db
 from network.motions.models import Motion, MotionStatus
 
-OPEN = (MotionStatus.proposed, MotionStatus.seconded, MotionStatus.voting)
-
 
 def motion(motion_id: int) -> Motion | None:
     """Return a motion with the people and cities around it."""
@@ -28,16 +26,13 @@ def motion(motion_id: int) -> Motion | None:
     )
 
 
-def motions_statement(*, open_only: bool) -> sa.Select[tuple[Motion]]:
-    """Select motions, newest first, open ones or all."""
-    statement = (
+def motions_statement() -> sa.Select[tuple[Motion]]:
+    """Select every motion, newest first."""
+    return (
         sa.select(Motion)
         .options(selectinload(Motion.proposer_city), selectinload(Motion.translations))
         .order_by(Motion.proposed_at.desc(), Motion.id.desc())
     )
-    if open_only:
-        statement = statement.where(Motion.status.in_(OPEN))
-    return statement
 
 
 def seconded_motions() -> list[Motion]:

@@ -58,7 +58,7 @@ def index() -> str:
     """List motions: open ones first, then all."""
     wanted = page_request(request.args, 50)
     pagination = db.paginate(
-        queries.motions_statement(open_only=False),
+        queries.motions_statement(),
         page=wanted.page,
         per_page=wanted.per_page,
         error_out=False,

@@ -83,6 +83,11 @@ LOAD_ROUTES: list[str] = [
 ]
 
 
+# Not targets: what the stack itself costs, measured uncached beside the pages. A page
+# with the layout and no query, and one with the layout and a single short query.
+FLOOR_ROUTES: list[str] = ["/verify/", "/meetings/"]
+
+
 def fill(templates: list[str], values: dict[str, Any]) -> list[tuple[str, str]]:
     """Return ``(template, url)`` pairs with the dataset's values filled in."""
     return [(template, template.format(**values)) for template in templates]

@@ -553,6 +553,13 @@ def throughput_run(
             if tally.failures and not tally.requests:
                 summary.broken.append(f"{template} under gunicorn: every request failed")
         print(f"bare route across the run: {min(bares):.0f} to {max(bares):.0f} req/s")
+        if not effective:
+            print("floor of the stack (not targets: the layout alone, then with one query):")
+            for path in route_list.FLOOR_ROUTES:
+                tally, bare = interleaved(load, port, path, seconds)
+                ratio = tally.per_second / bare.per_second if bare.per_second else 0.0
+                rates = f"{tally.per_second:>8.1f}  {bare.per_second:>6.0f}"
+                print(f"  {path:<50} {rates}  {ratio:5.3f}")
         print(f"below {target}: {', '.join(below) if below else 'none'}")
         label = ("cached, Redis" if redis_url else "cached") if effective else "uncached"
         summary.add(

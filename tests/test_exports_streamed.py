@@ -1,4 +1,4 @@
-"""CSV exports are streamed row by row from one query, with the same bytes as before."""
+"""CSV and JSON exports are streamed from one query, in bounded chunks, with the same bytes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from network.cities.models import MembershipStatus, Region
-from network.common.export import csv_text
+from network.common.export import CHUNK, chunked, csv_lines, csv_text
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.declarations.models import Declaration, DeclarationStatus, Signature, SignatureMode
@@ -136,3 +136,19 @@ def test_exports_run_the_same_statements_whatever_the_number_of_rows(app, make, 
     cities_few, _, _ = _count_statements(app, "/cities/export.csv?q=City 0")
     cities_all, body, _ = _count_statements(app, "/cities/export.csv")
     assert cities_all == cities_few and body.count(b"\r\n") == 8
+
+
+def test_large_exports_are_sent_in_bounded_chunks():
+    rows = [[f"city-{number}", "=HYPERLINK(1)", number] for number in range(5000)]
+    chunks = list(csv_lines(["slug", "note", "number"], rows))
+    text = "".join(chunks)
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[0] == ["slug", "note", "number"]
+    assert parsed[1:] == [[f"city-{n}", "'=HYPERLINK(1)", str(n)] for n in range(5000)]
+    assert chunks[0] == "slug,note,number\r\n"  # the header alone, before any row is read
+    assert 1 < len(chunks) <= len(text) // CHUNK + 2  # not one write per row
+    assert max(len(chunk) for chunk in chunks) < CHUNK + 100  # memory stays bounded
+    pieces = [f"{n}," for n in range(30000)]
+    joined = list(chunked(pieces))
+    assert "".join(joined) == "".join(pieces) and 1 < len(joined) < 10
+    assert joined[0] == "0,"  # the head alone

@@ -27,7 +27,7 @@ from network.common import clock
 from network.common.decorators import public, role_required
 from network.common.enums import label
 from network.common.errors import DomainError
-from network.common.export import csv_response
+from network.common.export import chunked, csv_response
 from network.common.forms import show_error
 from network.common.pagination import Window, page_request
 from network.db import db
@@ -151,7 +151,7 @@ def signatures_json(slug: str) -> Response:
             yield f",{item}" if number else item
         yield "]}\n"
 
-    return Response(stream_with_context(body()), mimetype="application/json")
+    return Response(stream_with_context(chunked(body())), mimetype="application/json")
 
 
 @bp.route("/feed.atom")

@@ -21,7 +21,7 @@ from network.cities.rules import is_language_tag
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
-from network.common.http import client_address, small_int
+from network.common.http import client_address, search_text, small_int
 from network.common.pagination import api_page_request
 from network.db import db
 from network.declarations import queries as declaration_queries
@@ -86,7 +86,7 @@ def cities() -> Response:
         region=_strict_enum(Region, "region"),
         country=country.upper() or None,
         status=_strict_enum(MembershipStatus, "status"),
-        q=(request.args.get("q") or "").strip()[:100] or None,
+        q=search_text(request.args.get("q")),
     )
     return _list(city_queries.directory_statement(filters), serializers.city_summary)
 
@@ -191,7 +191,7 @@ def resolutions() -> Response:
     filters = {
         "year": int(year) if year else None,
         "kind": _strict_enum(ResolutionKind, "kind"),
-        "q": (request.args.get("q") or "").strip()[:100] or None,
+        "q": search_text(request.args.get("q")),
     }
     return _list(resolution_queries.register_statement(**filters), serializers.resolution)
 

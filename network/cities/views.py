@@ -11,7 +11,9 @@ from network.cities.models import MembershipStatus, Region
 from network.common import clock
 from network.common.decorators import public
 from network.common.export import csv_response
+from network.common.http import search_text
 from network.common.pagination import page_request
+from network.common.templating import countries_by_name
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
@@ -34,7 +36,7 @@ def directory_filter_from(args) -> queries.DirectoryFilter:  # noqa: ANN001
         region=_enum_arg(Region, args.get("region")),
         country=country if len(country) == 2 and country.isalpha() else None,
         status=_enum_arg(MembershipStatus, args.get("status")),
-        q=(args.get("q") or "").strip()[:100] or None,
+        q=search_text(args.get("q")),
     )
 
 
@@ -54,7 +56,7 @@ def index() -> str:
         "cities/index.html",
         pagination=pagination,
         filters=filters,
-        countries=queries.countries_in_directory(),
+        countries=countries_by_name(queries.countries_in_directory()),
         regions=list(Region),
         statuses=list(MembershipStatus),
         locale=str(get_locale()),

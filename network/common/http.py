@@ -30,3 +30,16 @@ def small_int(raw: str | None, digits: int = 9) -> int | None:
     if raw and len(raw) <= digits and raw.isascii() and raw.isdigit():
         return int(raw)
     return None
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def search_text(raw: str | None) -> str | None:
+    """Return a search box's text as a query can use it, or None when nothing is left.
+
+    Control characters go (no name holds one, and PostgreSQL refuses NUL in text),
+    spaces at either end go, and at most ``SEARCH_MAX_LENGTH`` characters are kept.
+    """
+    text = "".join(c for c in raw or "" if c.isprintable() or c.isspace()).strip()
+    return text[:SEARCH_MAX_LENGTH] or None

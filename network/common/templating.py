@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from babel import Locale
@@ -24,6 +26,22 @@ def language_name(code: str, in_locale: str | None = None) -> str:
 def country_name(code: str) -> str:
     """Name a country from its ISO 3166-1 alpha-2 code in the reader's locale."""
     return get_locale().territories.get(code, code)
+
+
+def countries_by_name(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """Return ``(code, name)`` for each country, named and ordered in the reader's locale.
+
+    Ordered as a reader looks for them: by name, accents and case aside ("États-Unis"
+    among the E's), not by code.
+    """
+    territories = get_locale().territories
+    named = [(code, territories.get(code, code)) for code in codes]
+    return sorted(named, key=lambda item: (_sort_key(item[1]), item[0]))
+
+
+def _sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def url_with(**changes: object) -> str:

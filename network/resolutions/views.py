@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from werkzeug import Response
 
 from network.common.decorators import public
-from network.common.http import small_int
+from network.common.http import search_text, small_int
 from network.common.markdown import render
 from network.common.pagination import page_request
 from network.db import db
@@ -24,7 +24,7 @@ def register_filters(args) -> dict:  # noqa: ANN001
     return {
         "year": small_int(year, digits=4) if len(year) == 4 else None,
         "kind": ResolutionKind(kind) if kind in set(ResolutionKind) else None,
-        "q": (args.get("q") or "").strip()[:100] or None,
+        "q": search_text(args.get("q")),
     }
 
 

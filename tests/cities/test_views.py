@@ -59,6 +59,35 @@ def test_search_ignores_case_beyond_ascii_in_every_language(client, make):
     assert "0 cities found" in client.get("/cities/?q=%25").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    "path", ["/cities/", "/resolutions/", "/api/v1/cities", "/api/v1/resolutions"]
+)
+def test_a_search_with_control_characters_searches_for_the_rest(client, make, path):
+    """PostgreSQL refuses NUL in text: the search drops control characters, not the page."""
+    make.city("Seoul", country="KR")
+    response = client.get(path, query_string={"q": "\x00Seo\x07ul\x1b"})
+    assert response.status_code == 200
+    if path == "/cities/":
+        assert ">Seoul</a>" in response.text and "1 city found" in response.text
+    if path == "/api/v1/cities":
+        assert [city["slug"] for city in response.get_json()["items"]] == ["seoul"]
+    assert client.get(path, query_string={"q": "\x00"}).status_code == 200
+
+
+def test_the_country_filter_lists_countries_by_name_in_the_readers_language(client, make):
+    for name, country in (("Vienna", "AT"), ("Hamburg", "DE"), ("Osaka", "JP"), ("Busan", "KR")):
+        make.city(name, country=country)
+
+    def options(language: str) -> list[str]:
+        html = client.get("/cities/", headers={"Accept-Language": language}).text
+        select = html.split('<select id="country"', 1)[1].split("</select>", 1)[0]
+        return [part.split('"', 1)[0] for part in select.split('<option value="')[2:]]
+
+    assert options("en") == ["AT", "DE", "JP", "KR"]  # Austria, Germany, Japan, South Korea
+    assert options("fr") == ["DE", "AT", "KR", "JP"]  # Allemagne, Autriche, Corée du Sud, Japon
+    assert options("es") == ["DE", "AT", "KR", "JP"]  # Alemania, Austria, Corea del Sur, Japón
+
+
 def test_directory_paginates(client, make, app, monkeypatch):
     monkeypatch.setitem(app.config, "DIRECTORY_PER_PAGE", 2)
     for name in ("Aa", "Bb", "Cc", "Dd", "Ee"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
 from network.common.http import client_address, search_text, small_int
-from network.common.pagination import api_page_request
+from network.common.pagination import Window, api_page_request
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.declarations.models import DeclarationStatus
@@ -244,17 +245,14 @@ def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
         return _json_error(404, _("No declaration has this address."))
     wanted = api_page_request(request.args)
     total, _standing = declaration_queries.signature_tally(found.id)
-    offset = (wanted.page - 1) * wanted.per_page
-    rows = (
-        declaration_queries.signatory_page(found.id, offset=offset, limit=wanted.per_page)
-        if offset < total
-        else []
+    window = Window.read(
+        wanted, total, functools.partial(declaration_queries.signatory_page, found.id)
     )
     return jsonify(
-        items=[serializers.signature_row(row) for row in rows],
-        page=wanted.page,
-        per_page=wanted.per_page,
-        total=total,
+        items=[serializers.signature_row(row) for row in window.items],
+        page=window.page,
+        per_page=window.per_page,
+        total=window.total,
     )
 
 

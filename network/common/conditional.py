@@ -19,18 +19,20 @@ a rendered body is kept under the same validator, so a new audit entry invalidat
 every kept page at once (old entries simply stop being asked for and expire).
 
 The marks (audit head and the closing times of open votes) are read with one
-statement built once. When the cache is Redis (shared by every process), every commit
-that wrote an audit entry also publishes them there, read in its own transaction while
-it holds the audit head's lock. A publication never goes back to an older entry
-(compare-and-set on the entry's number) and expires after a few minutes; a missing or
-unreadable one is read from the database again. The same script also announces them on
-a Redis channel, and each process keeps the newest marks it has heard of, with a copy
-of the pages it served lately: before each request it looks (without waiting) for
-announcements on its subscription, so a cache hit costs no round trip at all, neither
-to the database nor to Redis. Whatever makes the subscription doubtful (a new or
-restored connection, an error, a second without asking) sends the process back to
-Redis for the marks. With a per-process cache the marks come from the database on
-every request. Either way a change committed by any process is seen at once.
+statement built once. Every commit that wrote an audit entry announces them, read in
+its own transaction while it holds the audit head's lock (see ``announcements``):
+
+- with Redis (shared by every process), a script publishes them under a key (never
+  going back to an older entry: compare-and-set on the entry's number; they expire
+  after a few minutes, and missing ones are read from the database again) and on a
+  channel; each process also keeps a copy of the pages it served lately;
+- without Redis, on PostgreSQL, the transaction sends them with NOTIFY;
+- on SQLite, nothing: each request reads them from the database.
+
+Each process listens and, before each request, looks (without waiting) at what
+arrived: a cache hit or a 304 then needs no round trip at all. Whatever makes it
+unsure (a new or restored connection, an error, a second without asking) sends it back
+to Redis or the database. Either way a change committed by any process is seen at once.
 
 Only anonymous requests with an empty session take part: a logged-in person's
 pages show their own actions and forms, and are sent ``private, no-store``; a
@@ -122,16 +124,9 @@ def is_public_read() -> bool:
     return not current_user.is_authenticated
 
 
-# Built once: SQLAlchemy keeps the compiled form of a statement it has seen.
-STATE_MARKS = sa.select(
-    AuditHead.seq,
-    AuditHead.hash,
-    sa.select(sa.func.min(Vote.closes_at))
-    .where(Vote.status == VoteStatus.open, Vote.closes_at > sa.bindparam("now"))
-    .scalar_subquery(),
-)
-# What is published to a shared cache: the head, and the closing time of every open
-# vote (one row each; one row with none when no vote is open), in one snapshot.
+# The marks, in one snapshot: the head, and the closing time of every open vote (one
+# row each; one row with none when no vote is open). Built once: SQLAlchemy keeps the
+# compiled form of a statement it has seen.
 PUBLISHED_MARKS = (
     sa.select(AuditHead.seq, AuditHead.hash, Vote.closes_at)
     .select_from(AuditHead)
@@ -257,8 +252,8 @@ class SharedMarks:
                 self.listener.asked(marks)
 
 
-def _read_published(session: Any) -> tuple[int, str, list[datetime]]:
-    """Read the marks to publish, in one statement on ``session``."""
+def _read_published(session: Any) -> Marks:
+    """Read the marks, in one statement on ``session``."""
     rows = session.execute(PUBLISHED_MARKS).all()
     seq, head_hash = rows[0][0], rows[0][1]
     return seq, head_hash, [row[2] for row in rows if row[2] is not None]
@@ -284,31 +279,39 @@ def _postgres_listener() -> PostgresListener | None:
 
 
 def state_marks(published: Marks | None = None) -> tuple[Any, ...]:
-    """Return the audit head and the next closing time of an open vote, and today.
+    """Return the audit head, the next closing time of an open vote, and today.
 
-    From ``published`` (the marks read from Redis) when given; else as heard announced,
-    else from Redis, read from the database and published there when they are missing;
-    else (no Redis) as heard announced by PostgreSQL, else with one statement.
+    From ``published`` (the marks read from Redis with the page) when given, else from
+    ``current_marks``.
     """
     now = clock.now()
-    shared = _shared_marks()
-    listener = _postgres_listener()
-    if published is None and shared is not None:
-        published = shared.heard() or shared.read()
-        if published is None:
-            published = _read_published(db.session)
-            shared.publish(*published)
-    elif published is None and listener is not None:
-        published = _heard_from(listener)
-        if published is None:
-            published = _read_published(db.session)
-            listener.asked(published)
-    if published is not None:
-        seq, head_hash, closings = published
-        closing = next((c for c in closings if c > now), None)
-    else:
-        seq, head_hash, closing = db.session.connection().execute(STATE_MARKS, {"now": now}).one()
+    seq, head_hash, closings = published or current_marks()
+    closing = next((c for c in closings if c > now), None)
     return seq, head_hash, closing.isoformat() if closing else "", now.date().isoformat()
+
+
+def current_marks() -> Marks:
+    """Return the marks as this process heard them announced, when it is sure of them.
+
+    Else: from Redis (read from the database and published there when missing); or,
+    without Redis, from the database (noted by the PostgreSQL listener, if any).
+    """
+    shared = _shared_marks()
+    if shared is not None:
+        marks = shared.heard() or (None if g.get("redis_down") else shared.read())
+        if marks is not None:
+            return marks
+        if not g.get("redis_down"):  # missing (expired, or never published): publish
+            marks = _read_published(db.session)
+            shared.publish(*marks)
+            return marks
+    listener = _postgres_listener()
+    if listener is not None and (marks := _heard_from(listener)) is not None:
+        return marks
+    marks = _read_published(db.session)
+    if listener is not None:
+        listener.asked(marks)
+    return marks
 
 
 def _heard_from(listener: Listener) -> Marks | None:
@@ -334,10 +337,10 @@ def _digest(parts: tuple[Any, ...]) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
 
 
-def validator(marks: tuple[Any, ...] | None = None, parts: tuple[str, ...] | None = None) -> str:
-    """Return the ETag of the current request (see the module's docstring)."""
-    version, *place = parts or _request_parts()
-    return _digest((version, *(marks or state_marks()), *place))
+def validator(marks: tuple[Any, ...], parts: tuple[str, ...]) -> str:
+    """Return the ETag of a request from its state marks and ``_request_parts``."""
+    version, *place = parts
+    return _digest((version, *marks, *place))
 
 
 def _revalidate(response: Response, etag: str) -> Response:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -63,6 +63,17 @@ class Window:
     page: int
     per_page: int
     total: int
+
+    @classmethod
+    def read(cls, wanted: PageRequest, total: int, rows: Callable[..., list]) -> Window:
+        """Return the page ``wanted`` of a list ``total`` rows long.
+
+        ``rows(offset=…, limit=…)`` reads that page's rows; it is not called for a page
+        past the end.
+        """
+        offset = (wanted.page - 1) * wanted.per_page
+        items = rows(offset=offset, limit=wanted.per_page) if offset < total else []
+        return cls(items, wanted.page, wanted.per_page, total)
 
     @property
     def offset(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 
@@ -102,11 +103,8 @@ def show(slug: str) -> str:
     declaration = public_declaration(slug)
     total, standing = queries.signature_tally(declaration.id)
     wanted = page_request(request.args, SIGNATORIES_PER_PAGE)
-    offset = (wanted.page - 1) * wanted.per_page
-    rows = (
-        queries.signatory_page(declaration.id, offset=offset, limit=wanted.per_page)
-        if offset < total
-        else []
+    signatories = Window.read(
+        wanted, total, functools.partial(queries.signatory_page, declaration.id)
     )
     can_sign = _may_sign(declaration) and not queries.has_signed(
         declaration.id, current_user.city_id
@@ -114,11 +112,11 @@ def show(slug: str) -> str:
     return render_template(
         "declarations/show.html",
         declaration=declaration,
-        signatories=Window(rows, wanted.page, wanted.per_page, total),
+        signatories=signatories,
         standing=standing,
         # Each label and date formatted once per page, not once per row.
         modes={mode: label(mode) for mode in SignatureMode},
-        dates={day: format_date(day) for day in {row.signed_on for row in rows}},
+        dates={day: format_date(day) for day in {row.signed_on for row in signatories.items}},
         locale=str(get_locale()),
         text=declaration.text_in(str(get_locale())),
         can_sign=can_sign,

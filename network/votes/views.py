@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -59,9 +61,7 @@ def show(vote_id: int) -> str:
 
     def window(read, wanted: PageRequest) -> Window:  # noqa: ANN001
         # Each city that voted cast one ballot: every list here is ballots_cast long.
-        offset = (wanted.page - 1) * wanted.per_page
-        items = read(vote, offset=offset, limit=wanted.per_page) if offset < ballots_cast else []
-        return Window(items, wanted.page, wanted.per_page, ballots_cast)
+        return Window.read(wanted, ballots_cast, functools.partial(read, vote))
 
     listed = page_request(request.args, LIST_PER_PAGE)
     recorded = closed and vote.secrecy is Secrecy.recorded

@@ -8,6 +8,7 @@ that is rolled back; the app's commits only release savepoints.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import uuid
@@ -38,6 +39,30 @@ PASSWORD = "correct horse battery"
 def on_postgres() -> bool:
     """Tell whether this run uses PostgreSQL."""
     return bool(TEST_DATABASE_URL)
+
+
+@contextlib.contextmanager
+def recorded_statements() -> Iterator[list[str]]:
+    """Record the SQL statements any engine runs meanwhile (savepoints and rollbacks aside)."""
+    seen: list[str] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+
+
+def statements_during(request: Callable[[], Any]) -> tuple[int, Any]:
+    """Return how many statements ``request()`` ran, reading its whole answer, and the answer."""
+    with recorded_statements() as seen:
+        response = request()
+        response.get_data()  # a streamed answer runs its query while it is read
+    return len(seen), response
 
 
 def make_database_url(tmp_dir: Any, name: str) -> tuple[str, Callable[[], None]]:

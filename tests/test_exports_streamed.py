@@ -14,6 +14,7 @@ from network.db import db
 from network.declarations import queries as declaration_queries
 from network.declarations.models import Declaration, DeclarationStatus, Signature, SignatureMode
 from network.declarations.views import EXPORT_FIELDS
+from tests.conftest import recorded_statements
 
 NOW = datetime(2018, 12, 12, 9, 0, tzinfo=UTC)
 
@@ -46,20 +47,10 @@ def _declaration_with_signatures(app, cities) -> str:
 
 
 def _count_statements(app, url: str) -> tuple[int, bytes, bool]:
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
-    try:
-        with app.test_client().get(url) as response:
-            assert response.status_code == 200
-            streamed = response.is_streamed
-            body = response.get_data()
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+    with recorded_statements() as seen, app.test_client().get(url) as response:
+        assert response.status_code == 200
+        streamed = response.is_streamed
+        body = response.get_data()
     return len(seen), body, streamed
 
 

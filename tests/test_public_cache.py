@@ -19,6 +19,7 @@ from network.db import db
 from network.demo.seed import DEMO_PASSWORD
 from network.extensions import cache
 from network.votes.models import Vote, VoteStatus
+from tests.conftest import statements_during
 
 PAGES = [
     "/",
@@ -70,22 +71,6 @@ def public_cache(app, monkeypatch):
         cache.clear()
 
 
-def statements_during(app, request) -> tuple[int, object]:
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
-    try:
-        response = request()
-        response.get_data()
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
-    return len(seen), response
-
-
 def change_setagaya_to_member(app) -> None:
     with app.app_context():
         officer = db.session.scalar(sa.select(User).where(User.email == "secretariat@example.org"))
@@ -112,7 +97,6 @@ def test_every_public_read_sends_a_validator_and_answers_304(app, client, demo):
         assert "Set-Cookie" not in response.headers, url
         assert 'name="csrf_token"' not in response.get_data(as_text=True), url
         count, again = statements_during(
-            app,
             lambda u=url, r=response: client.get(u, headers={"If-None-Match": r.headers["ETag"]}),
         )
         assert again.status_code == 304, url
@@ -201,8 +185,8 @@ def test_a_visitor_switches_language_without_a_token(app, client, demo, monkeypa
 
 
 def test_a_cached_page_is_served_until_the_state_changes(app, client, demo, public_cache):
-    rendered, first = statements_during(app, lambda: client.get("/cities/"))
-    kept, second = statements_during(app, lambda: client.get("/cities/"))
+    rendered, first = statements_during(lambda: client.get("/cities/"))
+    kept, second = statements_during(lambda: client.get("/cities/"))
     assert kept == 1 < rendered  # only the validator's query
     assert second.get_data() == first.get_data()
     assert second.headers["ETag"] == first.headers["ETag"]
@@ -321,12 +305,12 @@ def test_pages_asked_with_unknown_or_long_queries_are_answered_but_not_kept(
     app, client, demo, public_cache
 ):
     for url in ("/cities/?junk=1", "/cities/?page=1&x=" + "y" * 10, "/cities/?q=" + "a" * 250):
-        first_cost, first = statements_during(app, lambda url=url: client.get(url))
-        again_cost, again = statements_during(app, lambda url=url: client.get(url))
+        first_cost, first = statements_during(lambda url=url: client.get(url))
+        again_cost, again = statements_during(lambda url=url: client.get(url))
         assert first.status_code == again.status_code == 200 and "ETag" in first.headers
         assert again_cost == first_cost > 1, url  # rendered again: nothing was kept
-    kept_cost, _ = statements_during(app, lambda: client.get("/cities/?page=1"))
-    kept_again, _ = statements_during(app, lambda: client.get("/cities/?page=1"))
+    kept_cost, _ = statements_during(lambda: client.get("/cities/?page=1"))
+    kept_again, _ = statements_during(lambda: client.get("/cities/?page=1"))
     assert kept_again == 1 < kept_cost
 
 

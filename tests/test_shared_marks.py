@@ -20,7 +20,7 @@ from network.common import announcements, clock
 from network.common.conditional import SharedMarks
 from network.db import db
 from network.votes.models import Vote, VoteStatus
-from tests.conftest import make_database_url, on_postgres
+from tests.conftest import make_database_url, on_postgres, statements_during
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
@@ -40,22 +40,6 @@ needs_redis = pytest.mark.skipif(
 needs_pg = pytest.mark.skipif(
     not on_postgres(), reason="PostgreSQL's announcements need TEST_DATABASE_URL"
 )
-
-
-def statements_during(request) -> tuple[int, object]:  # noqa: ANN001
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
-    try:
-        response = request()
-        response.get_data()
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
-    return len(seen), response
 
 
 @pytest.fixture

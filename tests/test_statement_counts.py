@@ -16,6 +16,7 @@ from network.motions.models import Motion, MotionKind, MotionStatus
 from network.resolutions.models import DecisionMode, ResolutionKind
 from network.resolutions.services import register_resolution
 from network.votes.rules import new_receipt
+from tests.conftest import recorded_statements
 
 PUBLIC_PAGES = [
     "/",
@@ -56,19 +57,9 @@ PUBLIC_PAGES = [
 
 
 def count_statements(app, url: str) -> int:
-    seen: list[str] = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            seen.append(statement)
-
-    sa.event.listen(sa.engine.Engine, "before_cursor_execute", before)
-    try:
-        with app.test_client().get(url) as response:
-            assert response.status_code == 200, url
-            response.get_data()  # a streamed export runs its query while it is read
-    finally:
-        sa.event.remove(sa.engine.Engine, "before_cursor_execute", before)
+    with recorded_statements() as seen, app.test_client().get(url) as response:
+        assert response.status_code == 200, url
+        response.get_data()  # a streamed export runs its query while it is read
     return len(seen)
 
 

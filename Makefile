@@ -6,25 +6,36 @@ DEV := NETWORK_ENV=development FLASK_APP=wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install compile lint format translations bench clean
+# What the browser tests need from Debian: its Chromium (never a downloaded browser)
+# and a font with Hangul, so that Korean pages are readable in screenshots.
+TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk
+
+.PHONY: run test install system-packages compile lint format translations bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $@
+	@echo "Installing the Python packages into $(VENV) (about a minute, the first time only)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+	@echo "Installed."
 
 install: $(BIN)/.installed
 
+system-packages:
+	@sh tools/system-packages $(TEST_SYSTEM_PACKAGES)
+
 compile: install
-	$(BIN)/pybabel -q compile -d translations
+	@$(BIN)/pybabel -q compile -d translations
 
 run: compile
-	$(DEV) $(BIN)/flask db upgrade
-	$(DEV) $(BIN)/flask network seed-demo --if-empty
+	@echo "Migrating the database (instance/network.sqlite3) and loading the demo on first run..."
+	@$(DEV) $(BIN)/flask db upgrade
+	@$(DEV) $(BIN)/flask network seed-demo --if-empty
+	@echo "Serving http://$(HOST):$(PORT)/ (stop with Ctrl-C; another port: make run PORT=8080)"
 	$(DEV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: compile
+test: compile system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark of issue #9 (bench/): full size by default, BENCH_SCALE=0.1 for a quick run.

@@ -44,7 +44,7 @@ class TallyFigures:
     pyrankvote_winner: Any
 
 
-def best_of(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+def median_of(action: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     """Return the median time in milliseconds of ``repeat`` runs, and the last result."""
     times = []
     result = None
@@ -89,14 +89,14 @@ def measure(app: Flask, vote_id: int, repeat: int = 5) -> TallyFigures:
             yes, no, abstain, electorate=electorate, quorum_fraction=fraction, rule=rule
         )
 
-    approval_ms, approved = best_of(approval, repeat)
+    approval_ms, approved = median_of(approval, repeat)
 
     rankings = rankings_for([receipt for receipt, _choice in rows])
     candidates = list(range(1, CANDIDATES + 1))
     # A tie for last place is settled by a draw; this one eliminates the least
     # popular first (pyrankvote settles it by second choices instead).
     lot = sorted(candidates, key=lambda c: WEIGHTS[c - 1])
-    irv_ms, ours = best_of(
+    irv_ms, ours = median_of(
         lambda: tally.instant_runoff(
             rankings, candidates, electorate=electorate, quorum_fraction=Fraction(1, 2), lot=lot
         ),
@@ -107,7 +107,7 @@ def measure(app: Flask, vote_id: int, repeat: int = 5) -> TallyFigures:
         pyrankvote.Ballot(ranked_candidates=[theirs_candidates[c - 1] for c in ranking])
         for ranking in rankings
     ]
-    pyrankvote_ms, theirs = best_of(
+    pyrankvote_ms, theirs = median_of(
         lambda: pyrankvote.instant_runoff_voting(theirs_candidates, theirs_ballots),
         max(1, repeat // 2),
     )

@@ -46,6 +46,10 @@ $(BIN)/.installed-bench: pyproject.toml $(BIN)/.installed
 bench: $(BIN)/.installed-bench compile
 	$(BIN)/python -m bench.run
 
+# The pictures in docs/screenshots/, made again from the demo data.
+screenshots: compile system-packages
+	$(BIN)/python -m tools.screenshots
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -58,7 +58,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
             f"Chromium is missing at {CHROMIUM}: install Debian's package "
-            "(apt-get install --no-install-recommends chromium); .ci/run does it in CI.",
+            "(apt-get install --no-install-recommends chromium); `make test` installs it.",
             pytrace=False,
         )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

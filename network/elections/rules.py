@@ -28,14 +28,22 @@ class Step:
 
 
 def after_round(result: dict[str, Any]) -> Step:
-    """Read a counted round (the tally's published result) into the election's next step."""
+    """Read a counted round (the tally's published result) into the election's next step.
+
+    A tie goes to the lot only when the draw could change the outcome (SPEC): a "tie"
+    of one candidate, as results counted before that rule was applied may hold, elects
+    that candidate.
+    """
     outcome = result["outcome"]
     if outcome == "elected":
         return Step(Next.certify, winner=int(result["winner"]))
     if outcome == "runoff":
         return Step(Next.runoff, candidates=tuple(int(o) for o in result["runoff"]))
     if outcome == "tie":
-        return Step(Next.draw, candidates=tuple(int(o) for o in result["tied"]))
+        tied = tuple(int(o) for o in result["tied"])
+        if len(tied) == 1 and not result.get("runoff"):
+            return Step(Next.certify, winner=tied[0])
+        return Step(Next.draw, candidates=tied)
     return Step(Next.repeat)
 
 

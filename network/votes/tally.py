@@ -3,6 +3,13 @@
 "Votes cast" are yes + no: abstentions count as ballots for the quorum but not as
 votes for a majority (SPEC "The vote engine"). In elections, blank ballots count
 for the quorum but are not valid ballots.
+
+A tie goes to the lot only when the draw could change the outcome (SPEC "The vote
+engine"): a "tie" of one candidate elects that candidate, candidates tied for last
+place in an instant-runoff count who together have fewer votes than anyone else are
+eliminated together (whatever order a draw gave them, they would all go before anyone
+else, their ballots ending where they end), and a tie for last place that every order
+of elimination settles the same way elects that winner without a draw.
 """
 
 from __future__ import annotations
@@ -245,7 +252,9 @@ def plurality(
         )
     top = max(counts.values(), default=0)
     leaders = tuple(option for option, count in counts.items() if count == top)
-    if top == 0 or len(leaders) > 1:
+    # Equal first places are a tie; with no valid ballot every candidate shares the
+    # first place, and an unopposed candidate is the only one a draw could name.
+    if len(leaders) != 1:
         return ElectionResult(
             measured, MajorityRule.plurality, (first_round,), Outcome.tie, tied=leaders, blank=blank
         )
@@ -298,6 +307,16 @@ def absolute_majority_round(
         )
     if len(ranked) <= 2 or valid == 0:
         tied = tuple(option for option, count in ranked if count == ranked[0][1])
+        if len(tied) == 1:  # an unopposed candidate and no valid ballot: no draw to make
+            return ElectionResult(
+                measured,
+                rule,
+                (the_round,),
+                Outcome.elected,
+                winner=tied[0],
+                blank=blank,
+                needed=needed,
+            )
         return ElectionResult(
             measured, rule, (the_round,), Outcome.tie, tied=tied, blank=blank, needed=needed
         )
@@ -341,10 +360,14 @@ def instant_runoff(
 
     Each round counts every ballot for its highest-ranked continuing candidate. A
     candidate with more than half of the ballots still counting wins; otherwise the
-    candidate with the fewest votes is eliminated. A tie for elimination, or between
-    the last two, is settled by ``lot``, the candidates in the order the secretariat
-    drew them: of those tied, the one drawn first is eliminated. Without a lot that
-    covers them, the tally stops and reports the tie.
+    candidate with the fewest votes is eliminated. Candidates tied for last place who
+    together have fewer votes than anyone else are eliminated together: in whatever
+    order, they would all go before anyone else. Another tie for elimination, or
+    between the last two, is settled by ``lot``, the candidates in the order the
+    secretariat drew them: of those tied, the one drawn first is eliminated. Without a
+    lot that covers them, the tally stops: when every way of settling the tie elects
+    the same candidate, that candidate is elected (``tied`` names the tie no draw had
+    to settle); otherwise it reports the tie.
 
     :param rankings: one per ballot, best first; an empty ranking is a blank ballot.
     :raises ValueError: for a ranking naming a non-candidate or a candidate twice.
@@ -401,6 +424,16 @@ def instant_runoff(
             )
         if len(state.continuing) <= 1 or valid == 0:
             state.rounds.append(Round(counts, valid))
+            if len(state.continuing) == 1:  # no ballot counts, and nobody else stands
+                return ElectionResult(
+                    measured,
+                    rule,
+                    tuple(state.rounds),
+                    Outcome.elected,
+                    winner=state.continuing[0],
+                    blank=blank,
+                    needed=needed,
+                )
             return ElectionResult(
                 measured,
                 rule,
@@ -413,24 +446,98 @@ def instant_runoff(
         fewest = min(counts.values())
         last = [option for option in state.continuing if counts[option] == fewest]
         if len(last) > 1:
-            if not all(option in lot_position for option in last):
+            above = [count for count in counts.values() if count > fewest]
+            if above and fewest * len(last) < min(above):
+                pass  # together behind everyone else: all of them go, in one round
+            elif all(option in lot_position for option in last):
+                last = [min(last, key=lot_position.__getitem__)]
+            else:
                 state.rounds.append(Round(counts, valid))
+                sure = sure_instant_runoff_winner(grouped, state.continuing, last)
                 return ElectionResult(
                     measured,
                     rule,
                     tuple(state.rounds),
-                    Outcome.tie,
+                    Outcome.tie if sure is None else Outcome.elected,
+                    winner=sure,
                     tied=tuple(last),
                     blank=blank,
                     needed=needed,
                 )
-            last = [min(last, key=lot_position.__getitem__)]
-        state.rounds.append(Round(counts, valid, eliminated=(last[0],)))
-        state.continuing.remove(last[0])
-        moving = piles.pop(last[0])
-        del totals[last[0]]
+        state.rounds.append(Round(counts, valid, eliminated=tuple(last)))
+        moving = []
+        for option in last:
+            state.continuing.remove(option)
+            moving += piles.pop(option)
+            del totals[option]
         for ranking, weight, index in moving:
             place(ranking, weight, index + 1)
+
+
+# How many sets of continuing candidates sure_instant_runoff_winner looks at before it
+# gives up and leaves the tie to a draw (4 candidates have 16 sets, 10 have 1,024).
+IRV_SETS_LIMIT = 4096
+
+
+class _TooManySets(Exception):
+    pass
+
+
+def sure_instant_runoff_winner(
+    rankings: Counter[tuple], continuing: Sequence[Option], tied: Sequence[Option]
+) -> Option | None:
+    """Return the winner every way of settling a tie for last place elects, if there is one.
+
+    Tries each of the ``tied`` candidates as the one eliminated, and each way of settling
+    any later tie, the way a draw could. The count depends only on which candidates
+    continue, so each set of them is counted once. None when two ways elect different
+    candidates, a way ends in a tie with no ballot counting, or the sets to look at are
+    more than ``IRV_SETS_LIMIT`` (then a draw settles it, as without this rule).
+
+    :param rankings: each distinct ranking (best first) with the number of ballots holding it.
+    """
+    seen: dict[frozenset, frozenset] = {}
+
+    def winners(still: frozenset) -> frozenset:
+        if still in seen:
+            return seen[still]
+        if len(seen) >= IRV_SETS_LIMIT:
+            raise _TooManySets
+        counts = dict.fromkeys(still, 0)
+        for ranking, weight in rankings.items():
+            top = next((option for option in ranking if option in counts), None)
+            if top is not None:
+                counts[top] += weight
+        valid = sum(counts.values())
+        best = max(counts, key=counts.__getitem__)
+        if valid and counts[best] >= valid // 2 + 1:
+            found = frozenset({best})
+        elif len(still) <= 1 or valid == 0:
+            found = still  # a draw among them names the winner
+        else:
+            fewest = min(counts.values())
+            last = [option for option in still if counts[option] == fewest]
+            above = [count for count in counts.values() if count > fewest]
+            if len(last) == 1 or (above and fewest * len(last) < min(above)):
+                found = winners(still - set(last))
+            else:
+                found = frozenset()
+                for option in last:
+                    found |= winners(still - {option})
+                    if len(found) > 1:
+                        break
+        seen[still] = found
+        return found
+
+    try:
+        found = set()
+        for option in tied:
+            found |= winners(frozenset(continuing) - {option})
+            if len(found) > 1:
+                return None
+    except _TooManySets:
+        return None
+    return next(iter(found)) if len(found) == 1 else None
 
 
 def count_approval_choices(choices: Iterable[str]) -> tuple[int, int, int]:

@@ -157,7 +157,8 @@ def test_instant_runoff_exhausted_ballots_leave_the_count():
 
 
 def test_instant_runoff_tie_without_lot_is_reported():
-    ballots = [("A",)] * 3 + [("B",)] * 2 + [("C",)] * 2
+    # B's ballots go to C and C's to B: which of them is eliminated decides the winner.
+    ballots = [("A",)] * 3 + [("B", "C")] * 2 + [("C", "B")] * 2
     result = instant_runoff(ballots, "ABC", electorate=7, quorum_fraction=HALF)
     assert result.outcome is Outcome.tie and set(result.tied) == {"B", "C"}
 

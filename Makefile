@@ -6,9 +6,10 @@ DEV := NETWORK_ENV=development FLASK_APP=wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# What the browser tests need from Debian: its Chromium (never a downloaded browser)
-# and a font with Hangul, so that Korean pages are readable in screenshots.
-TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk
+# What the tests need from Debian: its Chromium for the browser tests (never a
+# downloaded browser), a font with Hangul so that Korean pages are readable in
+# screenshots, and a redis-server that the fail-soft tests start and kill.
+TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk redis-server:/usr/bin/redis-server
 
 .PHONY: run test install system-packages compile lint format translations bench screenshots clean
 

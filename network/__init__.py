@@ -15,6 +15,7 @@ from network.config import (
     apply_environment,
     check_production,
     config_class_for,
+    derive_services,
     normalise_database_url,
 )
 
@@ -57,6 +58,7 @@ def load_config(app: Flask, config_name: str | None, overrides: dict[str, Any]) 
     app.config.from_pyfile("config.py", silent=True)
     apply_environment(app.config, os.environ)
     app.config.update(overrides)
+    derive_services(app.config, os.environ)  # from a REDIS_URL given in overrides too
     if app.config["ENV_NAME"] == "production":
         check_production(app.config)
     url = app.config.get("DATABASE_URL")
@@ -75,9 +77,14 @@ def register_extensions(app: Flask) -> None:
     import network.models  # noqa: F401 - every mapper known before the first query
     from network.auth.session import configure_login
     from network.common.i18n import select_locale
+    from network.db import limit_waits
     from network.extensions import babel, csrf, db, limiter, migrate
 
     db.init_app(app)
+    with app.app_context():
+        limit_waits(
+            db.engine, app.config["DATABASE_LOCK_TIMEOUT"], app.config["DATABASE_STATEMENT_TIMEOUT"]
+        )
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -104,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from network.cities.views import bp as cities_bp
     from network.declarations.views import bp as declarations_bp
     from network.elections.views import bp as elections_bp
+    from network.health.views import bp as health_bp
     from network.home.views import bp as home_bp
     from network.meetings.views import bp as meetings_bp
     from network.motions.views import bp as motions_bp
@@ -134,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         public_audit_bp,
         api_bp,
+        health_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -33,6 +33,11 @@ class BaseConfig:
     DATABASE_URL: str | None = None  # SQLite in instance/ when unset
     REDIS_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
+    # One held lock or one runaway query must not stall every worker: a statement waits
+    # at most this long for a lock, and runs at most this long, then the request gets a
+    # 503 with Retry-After. Both well under gunicorn's 30 s worker timeout.
+    DATABASE_LOCK_TIMEOUT = timedelta(seconds=5)
+    DATABASE_STATEMENT_TIMEOUT = timedelta(seconds=20)
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -62,6 +67,10 @@ class BaseConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # When Redis is lost, Flask-Limiter counts in each process until it answers again
+    # (checked with backoff), so logins and the API keep working and stay throttled;
+    # /health/ready says "degraded" meanwhile.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     SIGN_PASSWORD_LIMIT = "5 per 15 minutes"  # failed password re-entries when signing
@@ -178,6 +187,11 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
         config["TRUST_PROXY_HOPS"] = int(environ["TRUST_PROXY_HOPS"])
     if environ.get("PUBLIC_CACHE"):
         config["PUBLIC_CACHE"] = environ["PUBLIC_CACHE"].strip().lower() in {"1", "true", "yes"}
+    derive_services(config, environ)
+
+
+def derive_services(config: dict[str, Any], environ: os._Environ[str] | dict[str, str]) -> None:
+    """Point the rate-limit counters and the page cache at Redis when REDIS_URL is set."""
     if config.get("REDIS_URL"):
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["CACHE_TYPE"] = "RedisCache"
@@ -189,11 +203,21 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
 def check_production(config: dict[str, Any]) -> None:
     """Refuse settings that are unsafe in production.
 
-    :raises ConfigurationError: when the secret key is the development one or too short.
+    :raises ConfigurationError: when the secret key is the development one or too short,
+        or when no Redis is configured for the rate-limit counters.
     """
     key = config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(key) < 32:
         raise ConfigurationError(
             "Production needs a real SECRET_KEY (at least 32 random characters), "
             "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+    if not config.get("REDIS_URL") or config.get("RATELIMIT_STORAGE_URI", "").startswith(
+        "memory://"
+    ):
+        # Counters in each process would let an attacker spread guesses over the
+        # workers and servers: 16 failed logins passed before a 429 in a test.
+        raise ConfigurationError(
+            "Production needs REDIS_URL (e.g. redis://127.0.0.1:6379/0): the rate-limit "
+            "counters for logins and the API must be shared by every process."
         )

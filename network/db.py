@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -72,6 +72,36 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ANN
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def limit_waits(engine: Engine, lock_timeout: timedelta, statement_timeout: timedelta) -> None:
+    """Bound how long a statement may wait for a lock, and run, on this engine's connections.
+
+    One held lock must not stall every worker until gunicorn kills them: past the
+    limit the database cancels the statement and the request answers 503 (see
+    ``common.errors``). PostgreSQL has both limits; SQLite only waits for its one
+    writer's lock (the busy timeout).
+    """
+    lock_ms = int(lock_timeout.total_seconds() * 1000)
+    statement_ms = int(statement_timeout.total_seconds() * 1000)
+
+    @sa.event.listens_for(engine, "connect")
+    def _set_limits(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+        if engine.dialect.name == "sqlite":
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={lock_ms}")
+            cursor.close()
+            return
+        if engine.dialect.name != "postgresql":
+            return
+        # SET outside a transaction, so that it lasts the connection's life (the
+        # SQLAlchemy documentation's recipe for session settings on connect).
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {lock_ms}")
+            cursor.execute(f"SET statement_timeout = {statement_ms}")
+        dbapi_connection.autocommit = autocommit
 
 
 @sa.event.listens_for(Engine, "begin")

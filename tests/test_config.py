@@ -28,8 +28,22 @@ def test_an_unset_mode_means_production(monkeypatch):
         create_app()
 
 
+def test_production_refuses_to_start_without_shared_rate_limit_counters(monkeypatch, tmp_path):
+    # Counters in each process let guesses spread over the workers: Redis is required.
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="REDIS_URL"):
+        create_app("production")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
+    app = create_app("production")
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/13"
+    assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
+
+
 def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -22,8 +22,12 @@ def test_every_answer_carries_the_security_headers(client, url):
     assert "Strict-Transport-Security" not in headers  # not over plain HTTP in tests
 
 
+# Production requires Redis for its counters; none is reached by these requests.
+SHARED_REDIS = "redis://127.0.0.1:6379/13"
+
+
 def test_production_adds_hsts(database_url, database):
-    settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url}
+    settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url, "REDIS_URL": SHARED_REDIS}
     # No listening connection left open behind the test (on PostgreSQL).
     app = create_app("production", settings | {"POSTGRES_ANNOUNCEMENTS": False})
     response = app.test_client().get("/", base_url="https://localhost")

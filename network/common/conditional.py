@@ -69,12 +69,15 @@ from network.common.announcements import (
     encode,
 )
 from network.common.decorators import PUBLIC
+from network.common.errors import is_unavailable
 from network.db import db
 from network.extensions import cache, limiter
 from network.votes.models import Vote, VoteStatus
 
 # Public GET routes whose pages hold a form with the visitor's CSRF token.
-NOT_CACHEABLE = frozenset({"auth.login", "auth.accept_invitation", "static"})
+NOT_CACHEABLE = frozenset(
+    {"auth.login", "auth.accept_invitation", "static", "health.live", "health.ready"}
+)
 # Query parameters some public page reads. A page asked for with any other parameter,
 # or with a long query, is answered and validated but not kept: otherwise anyone could
 # fill the cache (shared with the rate-limit counters in Redis) with endless variants.
@@ -295,7 +298,31 @@ def current_marks() -> Marks:
 
     Else: from Redis (read from the database and published there when missing); or,
     without Redis, from the database (noted by the PostgreSQL listener, if any).
+
+    When the database cannot be reached (down, or locked past the lock timeout), the
+    marks this process knew last stand: nothing can be committed that it has not been
+    told of while nobody can reach the database, so the kept public pages are still the
+    current ones and are served (stale-if-error, with a one-second window as ever).
     """
+    try:
+        marks = _current_marks()
+    except sa.exc.DBAPIError as error:
+        known = current_app.extensions.get(LAST_MARKS)
+        if known is None or not is_unavailable(error):
+            raise
+        with contextlib.suppress(Exception):
+            db.session.rollback()  # the session must not stay failed for the view
+        current_app.logger.warning("database unavailable: public pages kept as last known")
+        return known
+    current_app.extensions[LAST_MARKS] = marks
+    return marks
+
+
+# Where each app keeps the marks it read last, for when the database cannot be reached.
+LAST_MARKS = "network_last_marks"
+
+
+def _current_marks() -> Marks:
     shared = _shared_marks()
     if shared is not None:
         marks = shared.heard() or (None if g.get("redis_down") else shared.read())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+import sqlalchemy as sa
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -90,6 +92,7 @@ API_ERROR_CODES: dict[int, tuple[str, LazyString]] = {
     422: ("invalid", _l("The input is not valid.")),
     429: ("too_many_requests", _l("Too many requests. Please wait a moment and try again.")),
     500: ("server_error", _l("Something went wrong on our side. It has been logged.")),
+    503: ("unavailable", _l("The service is briefly unavailable. Please try again shortly.")),
 }
 
 PAGE_TEXTS: dict[int, tuple[LazyString, LazyString]] = {
@@ -106,7 +109,16 @@ PAGE_TEXTS: dict[int, tuple[LazyString, LazyString]] = {
         _l("Something went wrong"),
         _l("An error occurred on our side. It has been logged; please try again later."),
     ),
+    503: (
+        _l("Briefly unavailable"),
+        _l(
+            "The site cannot reach its database at the moment, or it is busy. Nothing you "
+            "sent was recorded. Please try again in a minute."
+        ),
+    ),
 }
+# Seconds a client is asked to wait before trying again after a 503.
+RETRY_AFTER_SECONDS = 30
 CSRF_TEXT = (
     _l("Form expired"),
     _l(
@@ -143,6 +155,42 @@ def discard_changes() -> None:
         current_app.logger.exception("rollback before the error page failed")
 
 
+def is_unavailable(error: Exception) -> bool:
+    """Tell whether a database error means "not now" rather than a fault in the code.
+
+    Not now: no connection could be had (the server is down or the pool is empty), the
+    connection was lost, or the statement waited too long for a lock or ran too long
+    (``DATABASE_LOCK_TIMEOUT``, ``DATABASE_STATEMENT_TIMEOUT``). Anything else, such as
+    a constraint violated or a table missing, is a fault: a 500, logged.
+    """
+    if isinstance(error, sa.exc.TimeoutError):  # the pool had no connection to give
+        return True
+    if not isinstance(error, sa.exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    original = error.orig
+    sqlstate = getattr(original, "sqlstate", None)
+    if sqlstate:
+        # PostgreSQL classes 08 connection, 53 resources, 57 operator intervention
+        # (57014: statement timeout); 55P03: lock timeout.
+        return sqlstate[:2] in {"08", "53", "57"} or sqlstate == "55P03"
+    if type(original).__module__.startswith("psycopg"):
+        # No SQLSTATE: the error came before any server answered (refused, reset).
+        return isinstance(error, sa.exc.OperationalError)
+    message = str(original).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def as_visitor() -> None:
+    """Render the coming error page for a visitor, without loading the account.
+
+    The layout names the account and the locale selector reads its language: both
+    load it, and what it links to, from the database, which may be what just failed.
+    """
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's own slot
+
+
 def register_error_pages(app: Flask) -> None:
     """Render every HTTP error as a page in the user's language, or as API JSON."""
 
@@ -174,9 +222,29 @@ def register_error_pages(app: Flask) -> None:
         title = PAGE_TEXTS.get(error.status, PAGE_TEXTS[400])[0]
         return render(error.status, title, error.message)
 
+    @app.errorhandler(sa.exc.DBAPIError)
+    @app.errorhandler(sa.exc.TimeoutError)
+    def database_unavailable(error: sa.exc.SQLAlchemyError):  # noqa: ANN202
+        if not is_unavailable(error):
+            raise error  # a fault: Flask logs it and answers 500 (server_error below)
+        current_app.logger.warning("database unavailable: %s", error.__class__.__name__)
+        discard_changes()
+        as_visitor()
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if wants_json():
+            body, status = json_error(503)
+            return body, status, retry
+        page, status = render(503, *PAGE_TEXTS[503])
+        return page, status, retry
+
     @app.errorhandler(500)
     def server_error(error: Exception):  # noqa: ANN202
         discard_changes()
+        if "_login_user" not in g:
+            try:
+                current_user._get_current_object()  # noqa: SLF001 - load it now, or not at all
+            except Exception:  # noqa: BLE001 - the database may be what failed
+                as_visitor()
         if wants_json():
             return json_error(500)
         return render(500, *PAGE_TEXTS[500])

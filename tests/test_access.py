@@ -24,6 +24,9 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.cities", "GET"): (P, 200),
     ("api.city", "GET"): (P, 200),
     ("api.audit_head", "GET"): (P, 200),
+    # For the load balancer: liveness asks nothing, readiness the database and Redis.
+    ("health.live", "GET"): (P, 200),
+    ("health.ready", "GET"): (P, 200),
     ("api.openapi", "GET"): (P, 200),
     # Logged-in people are sent on from the login page.
     ("auth.login", "GET"): (P, {"anonymous": 200, "*": 302}),

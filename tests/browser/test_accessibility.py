@@ -50,8 +50,8 @@ ACCOUNTS = {
     "observer": "observer@example.org",
     "secretariat": "secretariat@example.org",
 }
-# Routes that answer with data, not a page: the API, feeds and exports.
-NOT_HTML = re.compile(r"^/api/|\.(atom|csv|json)$")
+# Routes that answer with data, not a page: the API, feeds, exports and health checks.
+NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json)$")
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
 SECOND_STEP = "/login/verify"
@@ -204,6 +204,8 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/declarations/<slug>/signatures.json": f"/declarations/{slug}/signatures.json",
         "/declarations/feed.atom": "/declarations/feed.atom",
         "/resolutions/feed.atom": "/resolutions/feed.atom",
+        "/health/live": "/health/live",
+        "/health/ready": "/health/ready",
     }
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
 LOCALES = ("en", "ko", "fr", "es")
 
 # Keys read from the environment, when set, over the class and instance values.
-ENVIRONMENT_KEYS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL", "BABEL_DEFAULT_LOCALE")
+ENVIRONMENT_KEYS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "REDIS_URL",
+    "BABEL_DEFAULT_LOCALE",
+    "PUBLIC_URL",
+)
 
 
 class ConfigurationError(RuntimeError):
@@ -32,6 +39,10 @@ class BaseConfig:
     SECRET_KEY = DEV_SECRET_KEY
     DATABASE_URL: str | None = None  # SQLite in instance/ when unset
     REDIS_URL: str | None = None
+    # The site's public address (https://dwcn.example): every absolute link (invitation
+    # mails, feeds, the API's urls) is built from it, never from the request's Host
+    # header, and requests for any other host are refused (400). Required in production.
+    PUBLIC_URL: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {"pool_pre_ping": True}
     # One held lock or one runaway query must not stall every worker: a statement waits
     # at most this long for a lock, and runs at most this long, then the request gets a
@@ -191,7 +202,22 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
 
 
 def derive_services(config: dict[str, Any], environ: os._Environ[str] | dict[str, str]) -> None:
-    """Point the rate-limit counters and the page cache at Redis when REDIS_URL is set."""
+    """Derive the settings that follow from PUBLIC_URL and REDIS_URL.
+
+    PUBLIC_URL gives Flask's SERVER_NAME (absolute links are built with it, whatever
+    Host a request came with) and TRUSTED_HOSTS (other hosts are refused).
+    REDIS_URL points the rate-limit counters and the page cache at Redis.
+    """
+    if config.get("PUBLIC_URL"):
+        address = urlsplit(config["PUBLIC_URL"])
+        if address.scheme not in {"http", "https"} or not address.hostname:
+            raise ConfigurationError(
+                f"PUBLIC_URL={config['PUBLIC_URL']!r} is not an address such as "
+                "https://dwcn.example"
+            )
+        config["SERVER_NAME"] = address.netloc
+        config["PREFERRED_URL_SCHEME"] = address.scheme
+        config["TRUSTED_HOSTS"] = [address.hostname]
     if config.get("REDIS_URL"):
         config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
         config["CACHE_TYPE"] = "RedisCache"
@@ -204,13 +230,19 @@ def check_production(config: dict[str, Any]) -> None:
     """Refuse settings that are unsafe in production.
 
     :raises ConfigurationError: when the secret key is the development one or too short,
-        or when no Redis is configured for the rate-limit counters.
+        when no public address is configured, or no Redis for the rate-limit counters.
     """
     key = config.get("SECRET_KEY") or ""
     if key == DEV_SECRET_KEY or len(key) < 32:
         raise ConfigurationError(
             "Production needs a real SECRET_KEY (at least 32 random characters), "
             "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+    if not config.get("PUBLIC_URL"):
+        raise ConfigurationError(
+            "Production needs PUBLIC_URL, the site's public address (e.g. "
+            "https://dwcn.example): links are built from it, and requests for other "
+            "hosts refused, never trusting the Host header."
         )
     if not config.get("REDIS_URL") or config.get("RATELIMIT_STORAGE_URI", "").startswith(
         "memory://"

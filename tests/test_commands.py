@@ -36,7 +36,8 @@ def test_seed_demo_loads_the_seed_cities_and_accounts(app, client, database):
 
 def test_seed_demo_refuses_production(database_url, database):
     settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url}
-    production = create_app("production", settings | {"REDIS_URL": "redis://127.0.0.1:6379/13"})
+    settings |= {"REDIS_URL": "redis://127.0.0.1:6379/13", "PUBLIC_URL": "https://dwcn.example"}
+    production = create_app("production", settings)
     result = production.test_cli_runner().invoke(args=["network", "seed-demo"])
     assert result.exit_code != 0
     assert "refuses to run in production" in result.output

@@ -32,6 +32,7 @@ def test_production_refuses_to_start_without_shared_rate_limit_counters(monkeypa
     # Counters in each process let guesses spread over the workers: Redis is required.
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("PUBLIC_URL", "https://dwcn.example")
     monkeypatch.delenv("REDIS_URL", raising=False)
     with pytest.raises(ConfigurationError, match="REDIS_URL"):
         create_app("production")
@@ -41,9 +42,24 @@ def test_production_refuses_to_start_without_shared_rate_limit_counters(monkeypa
     assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
 
 
+def test_production_refuses_to_start_without_a_public_address(monkeypatch, tmp_path):
+    # Links built from the request's Host header could point anywhere (an invitation
+    # mailed as http://evil.example/invitations/...): the address is configured.
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL"):
+        create_app("production")
+    monkeypatch.setenv("PUBLIC_URL", "dwcn.example")  # no scheme: not an address
+    with pytest.raises(ConfigurationError, match="PUBLIC_URL"):
+        create_app("production")
+
+
 def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
+    monkeypatch.setenv("PUBLIC_URL", "https://dwcn.example")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -10,7 +10,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -202,6 +202,11 @@ def register_error_pages(app: Flask) -> None:
         if wants_json():
             return json_error(400, CSRF_TEXT[1])
         return render(400, *CSRF_TEXT)
+
+    @app.errorhandler(SecurityError)
+    def unknown_host(error: SecurityError):  # noqa: ANN202
+        # A Host outside TRUSTED_HOSTS: no link can be built for it, so no page either.
+        return "Unknown host.\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202

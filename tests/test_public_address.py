@@ -1,0 +1,54 @@
+"""Absolute links come from the configured public address, never the Host header (#18)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.secretariat.test_accounts import INVITATION
+
+PUBLIC = "https://dwcn.example"
+
+
+@pytest.fixture
+def public_address(app, monkeypatch):
+    """Configure the public address as production does (derived from PUBLIC_URL)."""
+    from network.config import derive_services
+
+    settings = {"PUBLIC_URL": PUBLIC}
+    derive_services(settings, {})
+    for key, value in settings.items():
+        monkeypatch.setitem(app.config, key, value)
+
+
+@pytest.mark.parametrize("host", ["evil.example", "dwcn.example.evil.example", "localhost"])
+def test_requests_for_another_host_are_refused(client, public_address, host):
+    for path in ("/", "/api/v1/cities", "/resolutions/feed.atom", "/login"):
+        assert client.get(path, headers={"Host": host}).status_code == 400, (host, path)
+
+
+def test_the_api_and_feeds_link_to_the_public_address(client, make, public_address):
+    make.city("Seoul")
+    city = client.get("/api/v1/cities/seoul", base_url=PUBLIC).get_json()
+    assert city["url"] == f"{PUBLIC}/cities/seoul"
+    for feed in ("/resolutions/feed.atom", "/declarations/feed.atom"):
+        text = client.get(feed, base_url=PUBLIC).get_data(as_text=True)
+        links = re.findall(r'(?:href="|<id>)([^"<]+)', text)
+        assert links and all(link.startswith(PUBLIC + "/") for link in links), links
+
+
+def test_the_invitation_link_is_the_public_address_whatever_the_host(
+    app, make, as_user, monkeypatch
+):
+    make.city("Dakar", country="SN")
+    officer = as_user(make.secretariat())
+    response = officer.post("/secretariat/accounts/invite", data=INVITATION)
+    assert response.status_code == 302
+    # The address alone (no trusted-hosts refusal), asked for with another Host
+    # (localhost): the link shown, to be mailed, still points at the public address.
+    monkeypatch.setitem(app.config, "SERVER_NAME", "dwcn.example")
+    page = officer.get(response.location, base_url="http://localhost")
+    assert page.status_code == 200, (page.status_code, page.location)
+    links = re.findall(r'value="https?://([^/"]+)/invitations/', page.get_data(as_text=True))
+    assert links == ["dwcn.example"]

@@ -7,7 +7,10 @@ from enum import Enum
 from flask_babel import LazyString
 from wtforms import SelectChoice
 
-_LABELS: dict[Enum, LazyString] = {}
+# Keyed by (enum class, member): members of two ``StrEnum``s with the same value are
+# equal and hash alike ("online" of a signature and of a decision), so keyed by the
+# member alone one enum's label would replace the other's.
+_LABELS: dict[tuple[type[Enum], Enum], LazyString] = {}
 
 
 def register_labels(labels: dict[Enum, LazyString]) -> None:
@@ -19,14 +22,14 @@ def register_labels(labels: dict[Enum, LazyString]) -> None:
     missing = [member for member in enum_class if member not in labels]
     if missing:
         raise ValueError(f"no label for {missing}")
-    _LABELS.update(labels)
+    _LABELS.update({(enum_class, member): text for member, text in labels.items()})
 
 
 def label(value: Enum) -> str:
     """Return the label of an enum member in the current locale."""
-    return str(_LABELS[value])
+    return str(_LABELS[type(value), value])
 
 
 def choices(enum_class: type[Enum]) -> list[SelectChoice]:
     """Return an enum's members as the options of a select field."""
-    return [SelectChoice(member.value, _LABELS[member]) for member in enum_class]
+    return [SelectChoice(member.value, _LABELS[enum_class, member]) for member in enum_class]

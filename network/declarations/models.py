@@ -40,7 +40,13 @@ register_labels(
         DeclarationStatus.closed: _l("Closed"),
     }
 )
-register_labels({SignatureMode.online: _l("Online"), SignatureMode.in_person: _l("In person")})
+# A signature's own words (not a decision's "Online vote"): how the city signed.
+register_labels(
+    {
+        SignatureMode.online: _l("Signed online"),
+        SignatureMode.in_person: _l("Signed in person"),
+    }
+)
 
 
 class Declaration(db.Model):

@@ -58,7 +58,12 @@ def _check_details(details: AccountDetails) -> None:
         )
 
 
-def _check_password(password: str) -> None:
+def _check_password(password: str, personal: tuple[str, ...] = (), field: str = "password") -> None:
+    """Refuse a password of the wrong length, or one too easy to guess, saying why.
+
+    :param personal: the account's name and address, which a guesser would try first.
+    :raises InvalidInput: naming what is wrong with the password.
+    """
     config = current_app.config
     if not config["PASSWORD_MIN_LENGTH"] <= len(password) <= config["PASSWORD_MAX_LENGTH"]:
         raise InvalidInput(
@@ -67,8 +72,43 @@ def _check_password(password: str) -> None:
                 min=config["PASSWORD_MIN_LENGTH"],
                 max=config["PASSWORD_MAX_LENGTH"],
             ),
-            field="password",
+            field=field,
         )
+    weakness = rules.password_weakness(password, personal)
+    if weakness is not None:
+        raise InvalidInput(WEAKNESS_TEXTS[weakness](), field=field)
+
+
+# Why a password is refused, with what to do instead (called, to be translated per request).
+WEAKNESS_TEXTS = {
+    rules.Weakness.common: lambda: _(
+        "This is one of the most common passwords: it would be guessed at once. "
+        "Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.personal: lambda: _(
+        "This password contains your name or e-mail address, which would be tried first. "
+        "Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.repeats: lambda: _(
+        "Repeated characters, such as “aaaa” or “abcabc”, are easy to guess. "
+        "Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.sequence: lambda: _(
+        "Sequences, such as “abcd” or “1234”, are easy to guess. "
+        "Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.keyboard: lambda: _(
+        "Rows of keys, such as “qwerty”, are easy to guess. "
+        "Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.dates: lambda: _(
+        "Dates and years are easy to guess. Choose a passphrase of a few unrelated words."
+    ),
+    rules.Weakness.words: lambda: _(
+        "This password is too easy to guess: a few common words or names are tried early. "
+        "Make it longer, with words that don't belong together."
+    ),
+}
 
 
 def _account_data(user: User) -> dict[str, object]:
@@ -189,7 +229,7 @@ def accept_invitation(token: str, password: str, *, now: datetime) -> User:
     user = invitation.user
     if not user.active:
         raise InvalidInput(_("This account has been deactivated."))
-    _check_password(password)
+    _check_password(password, (user.name, user.email))
     user.password_hash = hash_password(password)
     invitation.accepted_at = now
     db.session.flush()
@@ -215,7 +255,7 @@ def change_password(user: User, current: str, new: str, *, now: datetime) -> Use
     """
     if not verify_password(user.password_hash, current):
         raise InvalidInput(_("The current password is not correct."), field="current_password")
-    _check_password(new)
+    _check_password(new, (user.name, user.email))
     user.password_hash = hash_password(new)
     user.session_version += 1
     db.session.flush()
@@ -317,7 +357,7 @@ def create_secretariat(email: str, name: str, password: str, *, now: datetime) -
     email = normalise_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise Conflict(_("An account with this e-mail address already exists."), field="email")
-    _check_password(password)
+    _check_password(password, (name, email))
     user = User(
         email=email,
         name=name.strip(),

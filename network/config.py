@@ -82,8 +82,14 @@ class BaseConfig:
     # (checked with backoff), so logins and the API keep working and stay throttled;
     # /health/ready says "degraded" meanwhile.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Failed logins. Guessing one account's password from one address backs off (5 a
+    # minute, 10 in 15 minutes, 20 a day); an address trying many accounts is stopped
+    # at 30 in 15 minutes. Failures from elsewhere do not lock a delegate out: an
+    # account's own limit is high, a brake on guessing spread over many addresses
+    # (reaching it takes ten addresses, each at its own pair's limit).
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per minute; 10 per 15 minutes; 20 per day"
+    LOGIN_LIMIT_PER_ACCOUNT = "100 per hour"
     SIGN_PASSWORD_LIMIT = "5 per 15 minutes"  # failed password re-entries when signing
     REAUTH_LIMIT = "5 per 15 minutes"  # failed password re-entries for sensitive actions
     TWO_FACTOR_LIMIT = "5 per 15 minutes"  # failed authentication codes per account

@@ -57,6 +57,10 @@ def _account_key() -> str:
     return "login-account:" + services.normalise_email(request.form.get("email", ""))
 
 
+def _account_and_address_key() -> str:
+    return f"{_account_key()}|{client_address()}"
+
+
 def _start_session(user: User) -> None:
     """Start a fresh session for ``user``, keeping only the page's language choice."""
     locale = session.get("locale")
@@ -74,6 +78,12 @@ def _start_session(user: User) -> None:
     lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
     methods=["POST"],
     key_func=client_address,
+    deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    methods=["POST"],
+    key_func=_account_and_address_key,
     deduct_when=_login_failed,
 )
 @limiter.limit(

@@ -8,12 +8,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from network.auth.models import Invitation, Role, User
+from network.cities.models import City
 from network.db import db
 
 
 def account_list_statement(role: Role | None) -> sa.Select[tuple[User]]:
-    """Select accounts, newest first, with their city, optionally of one role."""
-    statement = sa.select(User).options(joinedload(User.city)).order_by(User.id.desc())
+    """Select accounts, newest first, with their city in every language; one role or all."""
+    statement = (
+        sa.select(User)
+        .options(joinedload(User.city).selectinload(City.texts))
+        .order_by(User.id.desc())
+    )
     if role is not None:
         statement = statement.where(User.role == role)
     return statement

@@ -25,6 +25,9 @@ from network.common.errors import DomainError
 from network.common.forms import EmptyForm, perform, show_error
 from network.common.pagination import page_request
 from network.db import db
+from network.motions import queries as motion_queries
+from network.votes import queries as vote_queries
+from network.votes import services as vote_services
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 BLANK_TEXT_ROWS = 2
@@ -78,8 +81,14 @@ def _add_blank_rows(form: CityForm) -> None:
 @bp.route("/")
 @role_required(Role.secretariat)
 def index() -> str:
-    """Show the secretariat's desk: what needs doing."""
-    return render_template("secretariat/index.html", counts=city_queries.status_counts())
+    """Show the secretariat's desk: what waits for it, and the way to every desk."""
+    open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
+    return render_template(
+        "secretariat/index.html",
+        counts=city_queries.status_counts(),
+        open_votes=open_votes,
+        seconded=motion_queries.seconded_motions(),
+    )
 
 
 @bp.route("/cities")

@@ -32,7 +32,7 @@ from network.auth.forms import (
     LoginForm,
     SetPasswordForm,
 )
-from network.auth.models import User
+from network.auth.models import Role, User
 from network.auth.reauth import after_password, reauth_limit
 from network.auth.session import LAST_SEEN, STARTED, load_user
 from network.common import clock
@@ -59,6 +59,13 @@ def _account_key() -> str:
 
 def _account_and_address_key() -> str:
     return f"{_account_key()}|{client_address()}"
+
+
+def _landing(user: User) -> str:
+    """Return where an account lands after logging in: the secretariat at its desk."""
+    if user.role is Role.secretariat:
+        return url_for("secretariat.index")
+    return url_for("home.index")
 
 
 def _start_session(user: User) -> None:
@@ -98,7 +105,7 @@ def login() -> Response | str | tuple[str, int]:
     if not is_safe_next(target):
         target = None
     if current_user.is_authenticated:
-        return redirect(target or url_for("home.index"))
+        return redirect(target or _landing(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
@@ -115,7 +122,7 @@ def login() -> Response | str | tuple[str, int]:
                     _("Your role requires two-factor authentication: set it up to go on."), "info"
                 )
                 return redirect(url_for("auth.two_factor"))
-            return redirect(target or url_for("home.index"))
+            return redirect(target or _landing(user))
         security_log.info("login failed from=%s", client_address())
         # One message whether the address is unknown or the password wrong.
         form.password.errors = [_("The e-mail address or the password is not correct.")]
@@ -193,7 +200,7 @@ def verify() -> Response | str | tuple[str, int]:
                     ),
                     "info",
                 )
-            return redirect(target if is_safe_next(target) else url_for("home.index"))
+            return redirect(target if is_safe_next(target) else _landing(user))
         db.session.rollback()
         security_log.info("second factor failed user=%s from=%s", user.id, client_address())
         form.code.errors = [_("The code is not correct, or it was used already.")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from network.cities.models import City
 from network.cities.rules import is_valid_slug
@@ -32,6 +32,27 @@ def public_statement() -> sa.Select[tuple[Declaration]]:
         .options(selectinload(Declaration.texts))
         .order_by(Declaration.opened_on.desc(), Declaration.id.desc())
     )
+
+
+def open_for_signature() -> list[tuple[Declaration, int]]:
+    """Return the declarations open for signature, newest first, with their standing signatures.
+
+    One statement: the texts joined (few declarations are open at once) and the count of
+    signatures not withdrawn beside each.
+    """
+    signed = (
+        sa.select(sa.func.count())
+        .where(Signature.declaration_id == Declaration.id, Signature.withdrawn_at.is_(None))
+        .correlate(Declaration)
+        .scalar_subquery()
+    )
+    statement = (
+        sa.select(Declaration, signed)
+        .where(Declaration.status == DeclarationStatus.open)
+        .options(joinedload(Declaration.texts))
+        .order_by(Declaration.opened_on.desc(), Declaration.id.desc())
+    )
+    return [(declaration, count) for declaration, count in db.session.execute(statement).unique()]
 
 
 def all_declarations() -> list[Declaration]:
@@ -75,8 +96,14 @@ def signatures_statement(declaration: Declaration) -> sa.Select[tuple[Signature]
 
 
 def signatures(declaration: Declaration) -> list[Signature]:
-    """Return a declaration's signatures (objects, for the secretariat's page)."""
-    return list(db.session.scalars(signatures_statement(declaration)))
+    """Return a declaration's signatures (objects, for the secretariat's page).
+
+    The cities' names in every language come along, to name each in the reader's.
+    """
+    statement = signatures_statement(declaration).options(
+        contains_eager(Signature.city).selectinload(City.texts)
+    )
+    return list(db.session.scalars(statement))
 
 
 def signatories_statement(declaration_id: int) -> sa.Select:

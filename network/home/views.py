@@ -14,25 +14,37 @@ from network.common.errors import DomainError
 from network.common.http import is_safe_next
 from network.common.i18n import COOKIE_MAX_AGE, COOKIE_NAME, SESSION_KEY
 from network.db import db
+from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
 from network.elections.models import Office
 from network.extensions import csrf
+from network.meetings import queries as meeting_queries
+from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
 
 bp = Blueprint("home", __name__)
+LATEST_RESOLUTIONS = 5
 
 
 @bp.route("/")
 @public
 def index() -> str:
-    """Say what the network is, with its cities at a glance."""
+    """Say what the network is and what is happening in it now.
+
+    Open votes with their closing time, declarations open for signature, the latest
+    resolutions and the next meeting; then the cities and the chair at a glance.
+    """
+    today = clock.today()
     open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
     return render_template(
         "home/index.html",
         counts=city_queries.status_counts(),
         open_votes=open_votes,
-        chair=election_queries.holder(Office.chair, clock.today()),
+        declarations=declaration_queries.open_for_signature(),
+        resolutions=resolution_queries.latest(LATEST_RESOLUTIONS),
+        next_meeting=meeting_queries.next_meeting(today),
+        chair=election_queries.holder(Office.chair, today),
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -24,3 +26,13 @@ def meeting(meeting_id: int) -> Meeting | None:
 def meetings() -> list[Meeting]:
     """Return every meeting, latest first."""
     return list(db.session.scalars(sa.select(Meeting).order_by(Meeting.held_on.desc())))
+
+
+def next_meeting(today: date) -> Meeting | None:
+    """Return the first meeting held today or later, if one is planned."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.held_on >= today)
+        .order_by(Meeting.held_on, Meeting.id)
+        .limit(1)
+    )

@@ -125,7 +125,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("declarations.signatures_json", "GET"): (P, 200),
     ("declarations.feed", "GET"): (P, 200),
     ("declarations.sign", "GET"): ("delegate", 200),
-    ("declarations.sign", "POST"): ("delegate", 422),
+    ("declarations.sign", "POST"): ("delegate", 409),  # the delegate's city has signed
     ("api.declarations", "GET"): (P, 200),
     ("api.declaration", "GET"): (P, 200),
     ("api.declaration_signatures", "GET"): (P, 200),

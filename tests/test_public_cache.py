@@ -112,7 +112,7 @@ def test_a_change_of_state_changes_the_validator(app, client, demo):
     response = client.get("/cities/", headers={"If-None-Match": first.headers["ETag"]})
     assert response.status_code == 200
     assert response.headers["ETag"] != first.headers["ETag"]
-    assert response.text.count("status-applicant") == first.text.count("status-applicant") - 1
+    assert response.text.count("badge-applicant") == first.text.count("badge-applicant") - 1
 
 
 def test_language_host_and_query_are_part_of_the_validator(client, demo):
@@ -197,7 +197,7 @@ def test_a_cached_page_is_served_until_the_state_changes(app, client, demo, publ
     assert [c["slug"] for c in api_first.get_json()["items"]] == ["setagaya"]
     change_setagaya_to_member(app)
     fresh = client.get("/cities/")
-    assert fresh.text.count("status-applicant") == first.text.count("status-applicant") - 1
+    assert fresh.text.count("badge-applicant") == first.text.count("badge-applicant") - 1
     assert client.get("/api/v1/cities?status=applicant").get_json()["items"] == []
 
 

@@ -71,7 +71,12 @@ def page_of(name: str) -> dict[str, Any]:
 
 CITY_SUMMARY = {
     "slug": SLUG,
-    "name": STRING,
+    "name": {**STRING, "description": "the city's name in English"},
+    "local_name": {
+        **STRING,
+        "description": "the city's name in ?lang= (else the interface's language) when it "
+        "has one, else in English",
+    },
     "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
     "region": enum_of(Region),
     "status": enum_of(MembershipStatus),
@@ -363,7 +368,11 @@ SCHEMAS: dict[str, Any] = {
     "Signature": obj(
         {
             "city": SLUG,
-            "city_name": STRING,
+            "city_name": {
+                **STRING,
+                "description": "the city's name in ?lang= (else the interface's language) "
+                "when it has one, else in English",
+            },
             "signatory_name": STRING,
             "signatory_title": STRING,
             "signed_on": DATE,
@@ -434,8 +443,9 @@ PARAMETERS: dict[str, Any] = {
     "lang": {
         "name": "lang",
         "in": "query",
-        "description": "language of the texts (else the interface's); falls back to the "
-        "authoritative text, and says which language it gives",
+        "description": "language of the texts and of the cities' names (else the "
+        "interface's); a text falls back to the authoritative one, and says which language "
+        "it gives; a city without a name in it is named in English",
         "schema": {"type": "string", "examples": ["en", "ko"]},
     },
     "If-None-Match": {
@@ -513,6 +523,7 @@ def _paths() -> dict[str, Any]:
                 ),
                 _query("status", enum_of(MembershipStatus), "membership status"),
                 _query("q", STRING, "part of the city's name in any language"),
+                _param("lang"),
                 *LIST,
             ],
             bad_request=True,
@@ -521,8 +532,9 @@ def _paths() -> dict[str, Any]:
             "getCity",
             "One city with names, profile, delegates, declarations signed and chair terms",
             ref("City"),
-            parameters=[_path("slug", STRING)],
+            parameters=[_path("slug", STRING), _param("lang")],
             not_found="no city has this slug",
+            bad_request=True,
         ),
         f"{PREFIX}/charter": _operation(
             "getCharter",
@@ -596,9 +608,9 @@ def _paths() -> dict[str, Any]:
         ),
         f"{PREFIX}/declarations/{{slug}}/signatures": _operation(
             "listSignatures",
-            "A declaration's signatures by date, withdrawn ones marked",
+            "A declaration's signatures by date, withdrawn ones marked, cities named in ?lang=",
             page_of("Signature"),
-            parameters=[_path("slug", STRING), *LIST],
+            parameters=[_path("slug", STRING), _param("lang"), *LIST],
             not_found="no declaration has this address",
             bad_request=True,
         ),

@@ -17,11 +17,15 @@ from network.votes.models import Vote, VoteStatus
 from network.votes.rules import is_accepting_ballots
 
 
-def city_summary(city: City) -> dict[str, Any]:
-    """Return a city as an item of ``GET /api/v1/cities``."""
+def city_summary(city: City, language: str = "en") -> dict[str, Any]:
+    """Return a city as an item of ``GET /api/v1/cities``, named also in ``language``.
+
+    ``local_name`` is the city's name in ``language`` when it has one, else in English.
+    """
     return {
         "slug": city.slug,
         "name": city.name,
+        "local_name": city.local_name(language) or city.name,
         "country": city.country,
         "region": city.region.value,
         "status": city.status.value,
@@ -31,11 +35,15 @@ def city_summary(city: City) -> dict[str, Any]:
 
 
 def city_detail(
-    city: City, delegates: list[User], terms: list[Term], signed: list[Declaration]
+    city: City,
+    delegates: list[User],
+    terms: list[Term],
+    signed: list[Declaration],
+    language: str = "en",
 ) -> dict[str, Any]:
-    """Return a city as ``GET /api/v1/cities/<slug>`` gives it."""
+    """Return a city as ``GET /api/v1/cities/<slug>`` gives it, named also in ``language``."""
     return {
-        **city_summary(city),
+        **city_summary(city, language),
         "names": {"en": city.name}
         | {lang: text.name for lang, text in sorted(city.texts.items()) if text.name},
         "website": city.website,
@@ -232,7 +240,8 @@ def declaration(declaration: Declaration, language: str, signature_count: int) -
 def signature_row(row: Any) -> dict[str, Any]:
     """Return a signatory as the exports and the API give it.
 
-    ``row`` is a plain row of ``network.declarations.queries.SIGNATORY_COLUMNS``.
+    ``row`` is a plain row of the signatory columns (``network.declarations.queries``);
+    its ``city_name`` is the city's name in the language asked for, else in English.
     """
     return {
         "city": row.city,

@@ -89,13 +89,18 @@ def cities() -> Response:
         status=_strict_enum(MembershipStatus, "status"),
         q=search_text(request.args.get("q")),
     )
-    return _list(city_queries.directory_statement(filters), serializers.city_summary)
+    language = _content_language()
+    return _list(
+        city_queries.directory_statement(filters),
+        functools.partial(serializers.city_summary, language=language),
+    )
 
 
 @bp.route("/cities/<slug>")
 @public
 def city(slug: str) -> Response | tuple[Response, int]:
-    """Give one city with its names, profiles, delegates and history."""
+    """Give one city with its names (and the one in ``?lang=``), profiles, delegates, history."""
+    language = _content_language()
     found = city_queries.city_by_slug(slug)
     if found is None:
         return _json_error(404, _("No city has this slug."))
@@ -105,6 +110,7 @@ def city(slug: str) -> Response | tuple[Response, int]:
             city_queries.delegates_of(found),
             election_queries.terms_of(found.id),
             declaration_queries.signed_by(found.id),
+            language,
         )
     )
 
@@ -239,14 +245,17 @@ def declaration(slug: str) -> Response | tuple[Response, int]:
 @bp.route("/declarations/<slug>/signatures")
 @public
 def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
-    """List a declaration's signatures, withdrawn ones marked."""
+    """List a declaration's signatures, withdrawn ones marked, cities named in ``?lang=``."""
+    language = _content_language()
     found = _public_declaration(slug)
     if found is None:
         return _json_error(404, _("No declaration has this address."))
     wanted = api_page_request(request.args)
     total, _standing = declaration_queries.signature_tally(found.id)
     window = Window.read(
-        wanted, total, functools.partial(declaration_queries.signatory_page, found.id)
+        wanted,
+        total,
+        functools.partial(declaration_queries.signatory_page, found.id, language=language),
     )
     return jsonify(
         items=[serializers.signature_row(row) for row in window.items],

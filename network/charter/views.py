@@ -18,6 +18,7 @@ from network.common import clock
 from network.common.decorators import login_required, public
 from network.common.errors import DomainError
 from network.common.forms import show_error
+from network.common.languages import asked_language
 from network.db import db
 
 bp = Blueprint("charter", __name__, url_prefix="/charter")
@@ -31,6 +32,12 @@ def _readable_version(number: int) -> CharterVersion:
     if not version.is_public and not current_user.is_authenticated:
         abort(404)
     return version
+
+
+def _reading_language(*versions: CharterVersion | None) -> str:
+    """Return the language to show articles in: ``?lang=`` when written in it, else the reader's."""
+    written = {code for version in versions if version for code in version.languages()}
+    return asked_language(sorted(written)) or str(get_locale())
 
 
 def _comment_form(version: CharterVersion) -> CommentForm:
@@ -53,6 +60,7 @@ def in_force() -> str:
         rules=rules,
         source=source,
         locale=str(get_locale()),
+        language=_reading_language(version),
     )
 
 
@@ -75,6 +83,7 @@ def version(number: int) -> str:
         "charter/version.html",
         version=found,
         locale=str(get_locale()),
+        language=_reading_language(found),
         comments=queries.comments_on(found),
         # Only logged-in people comment, on drafts: a visitor gets no form (and so no
         # CSRF token in their session, which would keep the page out of the cache).
@@ -110,6 +119,7 @@ def comment(number: int) -> Response | tuple[str, int]:
         "charter/version.html",
         version=found,
         locale=str(get_locale()),
+        language=_reading_language(found),
         comments=queries.comments_on(found),
         form=form,
     ), 422
@@ -118,8 +128,7 @@ def comment(number: int) -> Response | tuple[str, int]:
 @bp.route("/diff")
 @public
 def diff() -> str | tuple[str, int]:
-    """Compare two versions article by article (``?from=1&to=2``)."""
-    locale = str(get_locale())
+    """Compare two versions article by article (``?from=1&to=2``, in ``?lang=``)."""
     try:
         old_number, new_number = int(request.args["from"]), int(request.args["to"])
     except (KeyError, ValueError):
@@ -127,5 +136,14 @@ def diff() -> str | tuple[str, int]:
     if not (0 < old_number <= MAX_ID and 0 < new_number <= MAX_ID):
         abort(404)
     old, new = _readable_version(old_number), _readable_version(new_number)
-    changes = diff_articles(queries.articles_in(old, locale), queries.articles_in(new, locale))
-    return render_template("charter/diff.html", old=old, new=new, changes=changes)
+    language = _reading_language(old, new)
+    changes = diff_articles(queries.articles_in(old, language), queries.articles_in(new, language))
+    languages = sorted(set(old.languages()) & set(new.languages()))
+    return render_template(
+        "charter/diff.html",
+        old=old,
+        new=new,
+        changes=changes,
+        language=language,
+        languages=languages,
+    )

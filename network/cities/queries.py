@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from network.auth.models import Role, User
 from network.cities.models import City, CityText, MembershipStatus, Region
@@ -53,18 +54,34 @@ def _filtered(statement: sa.Select, filters: DirectoryFilter) -> sa.Select:
 
 
 EXPORT_COLUMNS = ("slug", "name", "country", "region", "status", "joined_on", "website")
+LOCAL_NAME = "local_name"  # with ?lang=: the name in that language, after the English one
 
 
-def directory_export_rows(filters: DirectoryFilter, batch: int = 500) -> Iterator[sa.Row]:
+def directory_export_rows(
+    filters: DirectoryFilter, batch: int = 500, *, language: str | None = None
+) -> Iterator[sa.Row]:
     """Yield the export columns of the matching cities, fetched ``batch`` rows at a time.
 
-    Plain rows, no texts, from one statement (a server-side cursor on PostgreSQL), so
-    memory stays flat whatever the size of the directory.
+    Plain rows, no objects, from one statement (a server-side cursor on PostgreSQL), so
+    memory stays flat whatever the size of the directory. With ``language``, a
+    ``local_name`` column names each city in it (else in English), from an outer join.
     """
-    columns = [getattr(City, name) for name in EXPORT_COLUMNS]
-    statement = _filtered(sa.select(*columns).order_by(City.name), filters)
+    columns: list[Any] = [getattr(City, name) for name in EXPORT_COLUMNS]
+    statement = sa.select(*columns)
+    if language is not None:
+        local = aliased(CityText)
+        columns.insert(1 + EXPORT_COLUMNS.index("name"), local_name_column(local))
+        statement = sa.select(*columns).outerjoin(
+            local, sa.and_(local.city_id == City.id, local.language == language)
+        )
+    statement = _filtered(statement.order_by(City.name), filters)
     with db.session.execute(statement.execution_options(yield_per=batch)) as result:
         yield from result
+
+
+def local_name_column(local: Any) -> Any:
+    """Return the city's name from the outer-joined text ``local``, else its English name."""
+    return sa.func.coalesce(local.name, City.name).label(LOCAL_NAME)
 
 
 def countries_in_directory() -> list[str]:
@@ -99,9 +116,28 @@ def delegates_of(city: City) -> list[User]:
     )
 
 
+def signers_of(city_id: int) -> list[User]:
+    """Return the city's delegates who may sign declarations for it, by name."""
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .where(
+                User.city_id == city_id,
+                User.role == Role.delegate,
+                User.signing_authority.is_(True),
+                User.active.is_(True),
+                User.password_hash.is_not(None),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
 def all_cities_for_choice() -> list[City]:
-    """Return every city by name, for a select field."""
-    return list(db.session.scalars(sa.select(City).order_by(City.name)))
+    """Return every city by name, with its names in other languages, for a select field."""
+    return list(
+        db.session.scalars(sa.select(City).options(selectinload(City.texts)).order_by(City.name))
+    )
 
 
 def members_in_good_standing() -> list[City]:

@@ -8,10 +8,12 @@ from werkzeug import Response
 
 from network.cities import queries
 from network.cities.models import MembershipStatus, Region
+from network.cities.rules import is_language_tag
 from network.common import clock
 from network.common.decorators import public
 from network.common.export import csv_response
 from network.common.http import search_text
+from network.common.languages import asked_language
 from network.common.pagination import page_request
 from network.common.templating import countries_by_name
 from network.db import db
@@ -72,7 +74,10 @@ def show(slug: str) -> str:
     if city is None:
         abort(404)
     locale = str(get_locale())
-    profile_language, profile = city.profile(locale)
+    profiled = [language for language, text in sorted(city.texts.items()) if text.profile]
+    # ?lang= shows the profile in another of its languages; the interface stays as it is.
+    asked = asked_language(profiled)
+    profile_language, profile = city.profile(asked or locale)
     return render_template(
         "cities/show.html",
         city=city,
@@ -82,6 +87,8 @@ def show(slug: str) -> str:
         today=clock.today(),
         profile=profile,
         profile_language=profile_language,
+        profile_languages=profiled,
+        asked=asked,
         locale=locale,
     )
 
@@ -89,17 +96,29 @@ def show(slug: str) -> str:
 @bp.route("/export.csv")
 @public
 def export_csv() -> Response:
-    """Export the directory, with the current filters, as CSV streamed row by row."""
+    """Export the directory, with the current filters, as CSV streamed row by row.
+
+    With ``?lang=``, a ``local_name`` column beside ``name`` gives each city's name in
+    that language (else in English); the page's download link asks for the reader's.
+    """
+    wanted = (request.args.get("lang") or "").strip()[:16]
+    language = wanted if wanted and is_language_tag(wanted) else None
+    header = list(queries.EXPORT_COLUMNS)
+    if language is not None:
+        header.insert(header.index("name") + 1, queries.LOCAL_NAME)
     rows = (
         [
             row.slug,
             row.name,
+            *([row.local_name] if language is not None else []),
             row.country,
             row.region.value,
             row.status.value,
             row.joined_on.isoformat() if row.joined_on else "",
             row.website,
         ]
-        for row in queries.directory_export_rows(directory_filter_from(request.args))
+        for row in queries.directory_export_rows(
+            directory_filter_from(request.args), language=language
+        )
     )
-    return csv_response(list(queries.EXPORT_COLUMNS), rows, "dwcn-cities.csv")
+    return csv_response(header, rows, "dwcn-cities.csv")

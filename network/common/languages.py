@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from babel import Locale
+from flask import request
 from flask_babel import get_locale
 
 
@@ -38,3 +40,17 @@ def is_same_language(first: str | None, second: str | None) -> bool:
     """Tell whether two codes name the same language (``zh_Hant`` and ``zh-Hant`` do)."""
     one, other = content_language(first), content_language(second)
     return one is not None and other is not None and one.tag.lower() == other.tag.lower()
+
+
+def asked_language(available: Iterable[str]) -> str | None:
+    """Return the language a reader asked for with ``?lang=``, as the text has it, else None.
+
+    A multilingual text links to its other versions on the same page (``?lang=ko``):
+    the content is shown in that language while the interface stays in the reader's.
+    Only a language the text exists in counts (``zh-Hant`` finds a ``zh_Hant`` text);
+    anything else is ignored and the page shows the reader's language as usual.
+    """
+    wanted = request.args.get("lang", "", type=str).strip()[:16]
+    if not wanted:
+        return None
+    return next((code for code in available if is_same_language(code, wanted)), None)

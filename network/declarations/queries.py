@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
-from network.cities.models import City
+from network.cities.models import City, CityText
 from network.cities.rules import is_valid_slug
 from network.db import db
 from network.declarations.models import Declaration, DeclarationStatus, Signature
@@ -69,19 +70,30 @@ def all_declarations() -> list[Declaration]:
 # The public list of signatories: plain rows (no objects), the city's slug and name joined.
 # Lists of them run on the session's connection (Core), which skips the ORM's per-row
 # loading: several times faster over 13,000 rows.
-SIGNATORY_COLUMNS = (
-    City.slug.label("city"),
-    City.name.label("city_name"),
-    Signature.signatory_name,
-    Signature.signatory_title,
-    Signature.signed_on,
-    Signature.mode,
-    Signature.verification_code,
-    Signature.withdrawn_at,
-    Signature.withdrawal_reason,
-)
-# By date then city name; the id settles equal names, so pages never overlap.
+# By date then English city name; the id settles equal names, so pages never overlap.
 SIGNATORY_ORDER = (Signature.signed_on, City.name, Signature.id)
+
+
+def _signatory_columns(language: str) -> tuple[type[CityText], tuple[Any, ...], Any]:
+    """Return the signatory columns, the city named in ``language`` (else in English).
+
+    The name in that language comes from an outer join on the city's texts, so a page
+    or an export stays one statement however many cities it names.
+    """
+    local = aliased(CityText)
+    columns = (
+        City.slug.label("city"),
+        sa.func.coalesce(local.name, City.name).label("city_name"),
+        Signature.signatory_name,
+        Signature.signatory_title,
+        Signature.signed_on,
+        Signature.mode,
+        Signature.verification_code,
+        Signature.withdrawn_at,
+        Signature.withdrawal_reason,
+    )
+    on = sa.and_(local.city_id == City.id, local.language == language)
+    return local, columns, on
 
 
 def signatures_statement(declaration: Declaration) -> sa.Select[tuple[Signature]]:
@@ -106,22 +118,31 @@ def signatures(declaration: Declaration) -> list[Signature]:
     return list(db.session.scalars(statement))
 
 
-def signatories_statement(declaration_id: int) -> sa.Select:
-    """Select every signatory of a declaration as plain rows, in the list's order."""
+def signatories_statement(declaration_id: int, language: str) -> sa.Select:
+    """Select every signatory of a declaration as plain rows, in the list's order.
+
+    :param language: the language the cities are named in, where they have a name in it.
+    """
+    local, columns, on = _signatory_columns(language)
     return (
-        sa.select(*SIGNATORY_COLUMNS)
+        sa.select(*columns)
         .join(City, Signature.city_id == City.id)
+        .outerjoin(local, on)
         .where(Signature.declaration_id == declaration_id)
         .order_by(*SIGNATORY_ORDER)
     )
 
 
-def signatory_page(declaration_id: int, *, offset: int, limit: int) -> list[sa.Row]:
+def signatory_page(
+    declaration_id: int, *, offset: int, limit: int, language: str = "en"
+) -> list[sa.Row]:
     """Return one page of a declaration's signatories, as plain rows.
 
     A deferred join: the page's ids are picked first from the index on (declaration,
     date, city) and the cities' names alone, then only those rows are read in full —
     a deep page no longer sorts 13,000 whole rows.
+
+    :param language: the language the cities are named in, where they have a name in it.
     """
     page_ids = (
         sa.select(Signature.id)
@@ -132,23 +153,29 @@ def signatory_page(declaration_id: int, *, offset: int, limit: int) -> list[sa.R
         .limit(limit)
         .subquery()
     )
+    local, columns, on = _signatory_columns(language)
     return list(
         db.session.connection().execute(
-            sa.select(*SIGNATORY_COLUMNS)
+            sa.select(*columns)
             .select_from(page_ids)
             .join(Signature, Signature.id == page_ids.c.id)
             .join(City, Signature.city_id == City.id)
+            .outerjoin(local, on)
             .order_by(*SIGNATORY_ORDER)
         )
     )
 
 
-def signatures_for_export(declaration: Declaration, batch: int = 500) -> Iterator[sa.Row]:
+def signatures_for_export(
+    declaration: Declaration, batch: int = 500, *, language: str = "en"
+) -> Iterator[sa.Row]:
     """Yield every signatory of a declaration as plain rows, fetched ``batch`` at a time.
 
     One statement (a server-side cursor on PostgreSQL) whatever the number of rows.
+
+    :param language: the language the cities are named in, where they have a name in it.
     """
-    statement = signatories_statement(declaration.id).execution_options(yield_per=batch)
+    statement = signatories_statement(declaration.id, language).execution_options(yield_per=batch)
     with db.session.connection().execute(statement) as result:
         yield from result
 
@@ -163,17 +190,24 @@ def signature_tally(declaration_id: int) -> tuple[int, int]:
     return total, total - withdrawn
 
 
-def has_signed(declaration_id: int, city_id: int | None) -> bool:
-    """Tell whether a city has signed a declaration (withdrawn signatures included)."""
+def city_signature(declaration_id: int, city_id: int | None) -> Signature | None:
+    """Return a city's signature of a declaration (a withdrawn one too), if it signed."""
     if city_id is None:
-        return False
-    return (
-        db.session.scalar(
-            sa.select(Signature.id).where(
-                Signature.declaration_id == declaration_id, Signature.city_id == city_id
-            )
+        return None
+    return db.session.scalar(
+        sa.select(Signature).where(
+            Signature.declaration_id == declaration_id, Signature.city_id == city_id
         )
-        is not None
+    )
+
+
+def last_title_signed_by(user_id: int) -> str | None:
+    """Return the signatory's title on the latest signature this account made online."""
+    return db.session.scalar(
+        sa.select(Signature.signatory_title)
+        .where(Signature.signed_by_id == user_id)
+        .order_by(Signature.recorded_at.desc(), Signature.id.desc())
+        .limit(1)
     )
 
 

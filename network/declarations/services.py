@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from network.audit.services import record
@@ -26,6 +27,18 @@ from network.declarations.models import (
 from network.votes.rules import new_receipt
 
 RESERVED_SLUGS = frozenset({"new"})  # /secretariat/declarations/new is the create form
+
+
+class NoSigningAuthority(NotAllowed):
+    """The account may not sign for a city (not a delegate with signing authority)."""
+
+    message = _l("Only a delegate with signing authority can sign for a city.")
+
+
+class NotInGoodStanding(NotAllowed):
+    """The delegate's city is not a member in good standing (an applicant, suspended)."""
+
+    message = _l("Only member cities in good standing sign declarations.")
 
 
 @dataclass(frozen=True)
@@ -231,13 +244,14 @@ def _add_signature(
 def check_can_sign(declaration: Declaration, actor: User) -> None:
     """Check that the actor may sign this declaration for their city now.
 
-    :raises NotAllowed: without signing authority, or for a city not in good standing.
+    :raises NoSigningAuthority: unless the actor is a delegate with signing authority.
+    :raises NotInGoodStanding: for a city that is not a member in good standing.
     :raises Conflict: when the declaration is not open.
     """
     if actor.role is not Role.delegate or not actor.signing_authority or actor.city is None:
-        raise NotAllowed(_("Only a delegate with signing authority can sign for a city."))
+        raise NoSigningAuthority()
     if not actor.city.is_in_good_standing:
-        raise NotAllowed(_("Only member cities in good standing sign declarations."))
+        raise NotInGoodStanding()
     if declaration.status is not DeclarationStatus.open:
         raise Conflict(_("This declaration is not open for signature."))
 

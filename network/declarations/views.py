@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -23,18 +24,28 @@ from flask_login import current_user
 from werkzeug import Response
 
 from network.api.serializers import signature_row
-from network.auth.models import Role
+from network.auth.models import Role, User
+from network.cities import queries as city_queries
+from network.cities.models import City
+from network.cities.rules import is_language_tag
 from network.common import clock
 from network.common.decorators import public, role_required
 from network.common.enums import label
 from network.common.errors import DomainError
 from network.common.export import chunked, csv_response
 from network.common.forms import show_error
+from network.common.languages import asked_language
 from network.common.pagination import Window, page_request
+from network.common.templating import city_name
 from network.db import db
 from network.declarations import queries, services
 from network.declarations.forms import SignForm
-from network.declarations.models import Declaration, DeclarationStatus, SignatureMode
+from network.declarations.models import (
+    Declaration,
+    DeclarationStatus,
+    Signature,
+    SignatureMode,
+)
 from network.extensions import limiter
 
 bp = Blueprint("declarations", __name__, url_prefix="/declarations")
@@ -85,30 +96,75 @@ def index() -> str:
     )
 
 
-def _may_sign(declaration: Declaration) -> bool:
-    """Tell whether the person reading may sign it for their city (the service's rules)."""
-    if not current_user.is_authenticated:
-        return False
+@dataclass(frozen=True)
+class SigningState:
+    """Where the reader's city stands with a declaration: signed, may sign, or why not."""
+
+    city: City
+    signature: Signature | None  # the city's signature, once it has signed
+    refusal: DomainError | None  # why the reader cannot sign now, if they cannot
+    signers: list[User]  # who in the city may sign, told to a delegate who may not
+
+    @property
+    def may_sign(self) -> bool:
+        """Tell whether the reader may sign now (the city has not signed, nothing refuses)."""
+        return self.signature is None and self.refusal is None
+
+    @property
+    def reason(self) -> str | None:
+        """Name the refusal for the page: no-authority, not-in-good-standing or not-open."""
+        if isinstance(self.refusal, services.NoSigningAuthority):
+            return "no-authority"
+        if isinstance(self.refusal, services.NotInGoodStanding):
+            return "not-in-good-standing"
+        return None if self.refusal is None else "not-open"
+
+
+def signing_state(declaration: Declaration) -> SigningState | None:
+    """Tell a delegate where their city stands with the declaration (None for anyone else).
+
+    The refusal is the one the service would give (``services.check_can_sign``), so
+    the page says beforehand what signing would answer.
+    """
+    if not current_user.is_authenticated or current_user.role is not Role.delegate:
+        return None
+    city = current_user.city
+    if city is None:
+        return None
+    refusal = None
     try:
         services.check_can_sign(declaration, current_user)
-    except DomainError:
-        return False
-    return True
+    except DomainError as error:
+        refusal = error
+    return SigningState(
+        city=city,
+        signature=queries.city_signature(declaration.id, city.id),
+        refusal=refusal,
+        signers=city_queries.signers_of(city.id)
+        if isinstance(refusal, services.NoSigningAuthority)
+        else [],
+    )
+
+
+def _content_language(declaration: Declaration) -> str:
+    """Return the language to show the text in: the one asked for with ?lang=, else the reader's."""
+    return asked_language(declaration.texts) or str(get_locale())
 
 
 @bp.route("/<slug>")
 @public
 def show(slug: str) -> str:
-    """Show a declaration in the reader's language, with a page of its signatories."""
+    """Show a declaration in the reader's language (or ?lang=), with a page of its signatories."""
     declaration = public_declaration(slug)
     total, standing = queries.signature_tally(declaration.id)
     wanted = page_request(request.args, SIGNATORIES_PER_PAGE)
+    locale = str(get_locale())
     signatories = Window.read(
-        wanted, total, functools.partial(queries.signatory_page, declaration.id)
+        wanted,
+        total,
+        functools.partial(queries.signatory_page, declaration.id, language=locale),
     )
-    can_sign = _may_sign(declaration) and not queries.has_signed(
-        declaration.id, current_user.city_id
-    )
+    language = _content_language(declaration)
     return render_template(
         "declarations/show.html",
         declaration=declaration,
@@ -117,10 +173,17 @@ def show(slug: str) -> str:
         # Each label and date formatted once per page, not once per row.
         modes={mode: label(mode) for mode in SignatureMode},
         dates={day: format_date(day) for day in {row.signed_on for row in signatories.items}},
-        locale=str(get_locale()),
-        text=declaration.text_in(str(get_locale())),
-        can_sign=can_sign,
+        locale=locale,
+        language=language,
+        text=declaration.text_in(language),
+        signing=signing_state(declaration),
     )
+
+
+def _export_language() -> str:
+    """Return the language the export names cities in: ``?lang=``, else the reader's."""
+    wanted = (request.args.get("lang") or "").strip()
+    return wanted[:16] if wanted and is_language_tag(wanted) else str(get_locale())
 
 
 @bp.route("/<slug>/signatures.csv")
@@ -130,7 +193,10 @@ def signatures_csv(slug: str) -> Response:
     declaration = public_declaration(slug)
     rows = (
         [row[field] for field in EXPORT_FIELDS]
-        for row in map(signature_row, queries.signatures_for_export(declaration))
+        for row in map(
+            signature_row,
+            queries.signatures_for_export(declaration, language=_export_language()),
+        )
     )
     return csv_response(EXPORT_FIELDS, rows, f"{declaration.slug}-signatures.csv")
 
@@ -141,10 +207,11 @@ def signatures_json(slug: str) -> Response:
     """Export every signatory as JSON, streamed row by row from one query like the CSV."""
     declaration = public_declaration(slug)
     name = json.dumps(declaration.slug)
+    language = _export_language()
 
     def body() -> Iterator[str]:
         yield f'{{"declaration":{name},"signatures":['
-        for number, row in enumerate(queries.signatures_for_export(declaration)):
+        for number, row in enumerate(queries.signatures_for_export(declaration, language=language)):
             item = json.dumps(signature_row(row), sort_keys=True, separators=(",", ":"))
             yield f",{item}" if number else item
         yield "]}\n"
@@ -180,9 +247,28 @@ def _signer_key() -> str:
     deduct_when=_password_failed,
 )
 def sign(slug: str) -> Response | str | tuple[str, int]:
-    """Sign the declaration for one's city (signing authority, password re-entered)."""
+    """Sign the declaration for one's city (signing authority, password re-entered).
+
+    A delegate who cannot sign is told why instead of being given the form: their city
+    has signed already (when, by whom, with the verification code), they have no
+    signing authority (and who in their city has), or the city is not in good standing.
+    """
     declaration = public_declaration(slug)
-    services.check_can_sign(declaration, current_user)  # refused before any password is typed
+    state = signing_state(declaration)
+    if state is None:  # a delegate of no city
+        raise services.NoSigningAuthority()
+    if state.signature is not None:
+        if request.method == "POST":
+            flash(
+                _(
+                    "%(city)s has already signed this declaration.",
+                    city=city_name(state.city),
+                ),
+                "error",
+            )
+        return _sign_page(declaration, state, None, 409 if request.method == "POST" else 200)
+    if state.refusal is not None:  # refused before any password is typed
+        return _sign_page(declaration, state, None, state.refusal.status)
     form = SignForm()
     if form.validate_on_submit():
         try:
@@ -197,25 +283,38 @@ def sign(slug: str) -> Response | str | tuple[str, int]:
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
-            status = error.status
-        else:
-            code = signature.verification_code
-            db.session.commit()
-            flash(
-                _(
-                    "%(city)s has signed. The signature's public verification code is %(code)s.",
-                    city=current_user.city.name,
-                    code=code,
-                ),
-                "success",
-            )
-            return redirect(url_for("declarations.show", slug=declaration.slug))
-    else:
-        status = 422 if form.is_submitted() else 200
+            # Signed meanwhile by another delegate of the city: show that signature.
+            state = signing_state(declaration) or state
+            return _sign_page(declaration, state, form, error.status)
+        code = signature.verification_code
+        db.session.commit()
+        flash(
+            _(
+                "%(city)s has signed. The signature's public verification code is %(code)s.",
+                city=city_name(state.city),
+                code=code,
+            ),
+            "success",
+        )
+        return redirect(url_for("declarations.show", slug=declaration.slug))
+    if not form.is_submitted():
+        # Prefilled from the account (editable): its name, and the title it last signed with.
+        form.signatory_name.data = current_user.name
+        form.signatory_title.data = queries.last_title_signed_by(current_user.id) or ""
+    return _sign_page(declaration, state, form, 422 if form.is_submitted() else 200)
+
+
+def _sign_page(
+    declaration: Declaration, state: SigningState, form: SignForm | None, status: int
+) -> tuple[str, int]:
+    language = _content_language(declaration)
     return render_template(
         "declarations/sign.html",
         declaration=declaration,
-        form=form,
-        text=declaration.text_in(str(get_locale())),
+        signing=state,
+        form=form if state.may_sign else None,
+        modes={mode: label(mode) for mode in SignatureMode},
+        language=language,
+        text=declaration.text_in(language),
         locale=str(get_locale()),
     ), status

@@ -5,20 +5,21 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from network.cities.models import City
 from network.db import db
 from network.motions.models import Motion, MotionStatus
 
 
 def motion(motion_id: int) -> Motion | None:
-    """Return a motion with the people and cities around it."""
+    """Return a motion with the people and cities around it (named in every language)."""
     return db.session.scalar(
         sa.select(Motion)
         .where(Motion.id == motion_id)
         .options(
             selectinload(Motion.proposer),
-            selectinload(Motion.proposer_city),
-            selectinload(Motion.seconder_city),
-            selectinload(Motion.subject_city),
+            selectinload(Motion.proposer_city).selectinload(City.texts),
+            selectinload(Motion.seconder_city).selectinload(City.texts),
+            selectinload(Motion.subject_city).selectinload(City.texts),
             selectinload(Motion.resolution),
             selectinload(Motion.charter_version),
             selectinload(Motion.translations),
@@ -27,10 +28,13 @@ def motion(motion_id: int) -> Motion | None:
 
 
 def motions_statement() -> sa.Select[tuple[Motion]]:
-    """Select every motion, newest first."""
+    """Select every motion, newest first, with the proposing cities' names in every language."""
     return (
         sa.select(Motion)
-        .options(selectinload(Motion.proposer_city), selectinload(Motion.translations))
+        .options(
+            selectinload(Motion.proposer_city).selectinload(City.texts),
+            selectinload(Motion.translations),
+        )
         .order_by(Motion.proposed_at.desc(), Motion.id.desc())
     )
 

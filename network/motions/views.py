@@ -19,8 +19,10 @@ from network.common.enums import label
 from network.common.errors import DomainError
 from network.common.forms import EmptyForm, perform, show_error
 from network.common.http import small_int
+from network.common.languages import asked_language
 from network.common.markdown import render
 from network.common.pagination import page_request
+from network.common.templating import city_name
 from network.db import db
 from network.motions import queries, services
 from network.motions.forms import MotionForm, MotionTranslationsForm, MotionVoteForm
@@ -41,7 +43,7 @@ def _motion_or_404(motion_id: int) -> Motion:
 def _motion_form() -> MotionForm:
     form = MotionForm()
     form.city.choices = [SelectChoice("", _("None"))] + [
-        SelectChoice(city.slug, f"{city.name} ({label(city.status)})")
+        SelectChoice(city.slug, f"{city_name(city)} ({label(city.status)})")
         for city in city_queries.all_cities_for_choice()
     ]
     form.charter_version.choices = [SelectChoice("", _("None"))] + [
@@ -76,8 +78,7 @@ def show(motion_id: int) -> str:
     """
     motion = _motion_or_404(motion_id)
     locale = str(get_locale())
-    asked = request.args.get("lang", "")
-    wording = motion.wording_in(asked if asked in motion.languages else locale)
+    wording = motion.wording_in(asked_language(motion.languages) or locale)
     return render_template(
         "motions/show.html",
         motion=motion,

@@ -14,7 +14,9 @@ from network.common.enums import register_labels
 from network.db import UTCDateTime, db, str_enum
 
 if TYPE_CHECKING:
+    from network.cities.models import City
     from network.meetings.models import Meeting
+    from network.motions.models import Motion
     from network.votes.models import Vote
 
 
@@ -68,8 +70,20 @@ class Resolution(db.Model):
 
     vote: Mapped[Vote | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
+    # The motion it carried, if any (an admission or suspension names its city there).
+    motion: Mapped[Motion | None] = relationship(
+        primaryjoin="Motion.resolution_id == Resolution.id",
+        foreign_keys="Motion.resolution_id",
+        viewonly=True,
+        uselist=False,
+    )
 
     __table_args__ = (sa.UniqueConstraint("year", "sequence"),)
+
+    @property
+    def city_concerned(self) -> City | None:
+        """Return the city an admission or suspension is about (load ``motion`` with it)."""
+        return self.motion.subject_city if self.motion is not None else None
 
 
 class ResolutionCounter(db.Model):

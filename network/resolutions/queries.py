@@ -5,14 +5,23 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from network.cities.models import City
 from network.db import db
+from network.motions.models import Motion
 from network.resolutions.models import Resolution, ResolutionKind
+
+# The city an admission or suspension is about, named in every language it has.
+WITH_CITY_NAMES = (
+    selectinload(Resolution.motion).selectinload(Motion.subject_city).selectinload(City.texts)
+)
 
 
 def by_year_and_sequence(year: int, sequence: int) -> Resolution | None:
     """Return the resolution ``DWCN/RES/<year>/<sequence>``."""
     return db.session.scalar(
-        sa.select(Resolution).where(Resolution.year == year, Resolution.sequence == sequence)
+        sa.select(Resolution)
+        .where(Resolution.year == year, Resolution.sequence == sequence)
+        .options(WITH_CITY_NAMES)
     )
 
 
@@ -22,7 +31,7 @@ def register_statement(
     """Select resolutions, newest first, filtered by year, kind and a search of the title."""
     statement = (
         sa.select(Resolution)
-        .options(selectinload(Resolution.meeting))
+        .options(selectinload(Resolution.meeting), WITH_CITY_NAMES)
         .order_by(Resolution.adopted_on.desc(), Resolution.year.desc(), Resolution.sequence.desc())
     )
     if year is not None:

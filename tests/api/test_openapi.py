@@ -70,8 +70,10 @@ def samples(world: dict) -> dict[str, list[str]]:
             "?region=mars",
             "?country=KOR",
             "?page=0",
+            "?lang=ko",
+            "?lang=%3Cscript%3E",
         ],
-        "/cities/{slug}": ["/seoul", "/setagaya", "/atlantis"],
+        "/cities/{slug}": ["/seoul", "/setagaya", "/atlantis", "/seoul?lang=ko", "/seoul?lang=!!"],
         "/charter": ["", "?lang=ko", "?lang=fr", "?lang=%3Cscript%3E"],
         "/charter/versions": ["", "?per_page=x"],
         "/votes/{vote_id}": [
@@ -93,8 +95,10 @@ def samples(world: dict) -> dict[str, list[str]]:
         "/declarations/{slug}/signatures": [
             "/seoul-declaration-2017",
             "/seoul-declaration-2017?per_page=2&page=2",
+            "/seoul-declaration-2017?lang=ko",
             "/nothing-here",
             "/seoul-declaration-2017?page=-1",
+            "/seoul-declaration-2017?lang=!!",
         ],
         "/audit/head": [""],
         "/openapi.json": [""],

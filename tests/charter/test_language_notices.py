@@ -28,15 +28,15 @@ def test_the_authoritative_text_says_nothing_in_its_own_language(officer):
     number = draft_with_articles(officer)  # English (authoritative) and Korean
     first = article(version_page(officer, number, "en"), 1)
     assert 'class="note"' not in first
-    assert '<span lang="en">Purpose</span>' in first
-    assert '<p lang="en">The Network spreads decent work in cities.</p>' in first
+    assert '<span lang="en" dir="ltr">Purpose</span>' in first
+    assert '<p lang="en" dir="ltr">The Network spreads decent work in cities.</p>' in first
 
 
 def test_a_translation_is_marked_with_its_language(officer):
     number = draft_with_articles(officer)
     first = article(version_page(officer, number, "ko"), 1)
-    assert '<span lang="ko">목적</span>' in first
-    assert '<p lang="ko">네트워크는 도시의 좋은 일자리를 확산한다.</p>' in first
+    assert '<span lang="ko" dir="ltr">목적</span>' in first
+    assert '<p lang="ko" dir="ltr">네트워크는 도시의 좋은 일자리를 확산한다.</p>' in first
     assert 'class="note"' in first  # a translation: the English text is authoritative
 
 
@@ -55,7 +55,7 @@ def test_an_article_missing_in_the_authoritative_language_does_not_claim_to_be_i
     third = article(version_page(officer, number, "en"), 3)
     assert "Shown in Korean: there is no translation in your language." in third
     assert "authoritative" not in third
-    assert '<p lang="ko">초안.</p>' in third
+    assert '<p lang="ko" dir="ltr">초안.</p>' in third
     # In French, the English article is the authoritative one, and it says so.
     first = article(version_page(officer, number, "fr"), 1)
-    assert 'class="note"' in first and '<span lang="en">Purpose</span>' in first
+    assert 'class="note"' in first and '<span lang="en" dir="ltr">Purpose</span>' in first

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -155,6 +156,20 @@ def register_commands(app: Flask) -> None:
 
     for group in (network_cli, audit_cli, translate_cli):
         app.cli.add_command(group)
+    # Each domain's checks of the record against the audit log (``flask audit verify``):
+    # importing a domain's verify module registers them with audit, which imports no
+    # domain itself.
+    for module in VERIFYING_DOMAINS:
+        importlib.import_module(module)
+
+
+VERIFYING_DOMAINS = (
+    "network.cities.verify",
+    "network.votes.verify",
+    "network.declarations.verify",
+    "network.resolutions.verify",
+    "network.charter.verify",
+)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -57,4 +57,5 @@ def test_verify_notices_a_record_without_its_audit_entry(app, database):
         db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1
-    assert "No audit entry for the signature 0000-0000-0000-0000" in result.output
+    assert "signature 0000-0000-0000-0000 of " in result.output
+    assert "no audit entry records it" in result.output

@@ -9,8 +9,10 @@ of one recorded vote that every member city casts, closed through the vote engin
 
 The bulk rows keep the app's invariants (a signature's city is a member, one
 signature per city and declaration, one ballot and participation per city and vote,
-register numbers per year with their counter) but have no audit entries of their own:
-the audit chain is the demo's, intact, and its head row exists.
+register numbers per year with their counter) and each gets the audit entry the
+services would have written (``append_entries``: a city's creation, a ballot cast, a
+signature and its withdrawal, a resolution), chained after the demo's, so that
+``flask audit verify`` checks the whole record at this size.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask_migrate import upgrade
 
+from network.audit.models import AuditEntry, AuditHead
+from network.audit.rules import entry_hash
+from network.audit.services import HEAD_ID
 from network.auth.models import Role, User
 from network.auth.passwords import hash_password
 from network.cities.models import City, CityText, MembershipChange, MembershipStatus, Region
@@ -170,6 +175,37 @@ class Codes:
                 return code
 
 
+def append_entries(rows: Iterable[tuple[str, str, Any, dict[str, Any]]], now: datetime) -> int:
+    """Append one audit entry per ``(action, subject type, subject id, data)`` to the chain.
+
+    What ``audit.services.record`` writes for one change, for many at once: each entry
+    hashed with its predecessor's hash, the head moved to the last one.
+    """
+    head = db.session.execute(sa.select(AuditHead).where(AuditHead.id == HEAD_ID)).scalar_one()
+    last = {"seq": head.seq, "hash": head.hash}
+
+    def entries() -> Iterator[dict[str, Any]]:
+        for action, subject_type, subject_id, data in rows:
+            fields = {
+                "seq": last["seq"] + 1,
+                "created_at": now,
+                "actor_id": None,
+                "action": action,
+                "subject_type": subject_type,
+                "subject_id": str(subject_id),
+                "data": data,
+                "public": True,
+                "prev_hash": last["hash"],
+            }
+            last["seq"], last["hash"] = fields["seq"], entry_hash(**fields)
+            yield {**fields, "hash": last["hash"]}
+
+    count = insert(AuditEntry, entries())
+    head.seq, head.hash = last["seq"], last["hash"]
+    db.session.flush()
+    return count
+
+
 def city_name(index: int) -> str:
     """Return the ``index``-th invented city name (three syllables, unique)."""
     n = len(SYLLABLES)
@@ -264,6 +300,13 @@ def add_cities(sizes: Sizes, rng: random.Random, now: datetime) -> None:
         )
     insert(CityText, texts)
     insert(MembershipChange, history)
+    append_entries(
+        (
+            ("city.created", "city", row["slug"], {"status": "member", "set_up_by": "benchmark"})
+            for row in city_rows
+        ),
+        now,
+    )
 
 
 def add_accounts(sizes: Sizes, now: datetime) -> dict[int, int]:
@@ -362,6 +405,14 @@ def run_big_vote(
         )
     insert(Participation, participations)
     insert(Ballot, ballots)
+    slugs = dict(db.session.execute(sa.select(City.id, City.slug)).tuples().all())
+    append_entries(
+        (
+            ("vote.ballot_cast", "vote", vote.id, {"city": slugs[row["city_id"]]})
+            for row in participations
+        ),
+        cast_at,
+    )
     votes.close_vote(vote, actor=secretariat, now=now + timedelta(seconds=2))
     return vote.id, motion.id
 
@@ -440,7 +491,40 @@ def add_declarations(
                     "withdrawal_reason": "Signed in error (benchmark data)" if withdrawn else None,
                 }
 
-    insert(Signature, signature_rows())
+    signatures = list(signature_rows())
+    insert(Signature, signatures)
+    slugs = dict(db.session.execute(sa.select(City.id, City.slug)).tuples().all())
+    declaration_slugs = {declaration_id: slug for declaration_id, slug, _opened in declared}
+
+    def signature_entries() -> Iterator[tuple[str, str, Any, dict[str, Any]]]:
+        for row in signatures:
+            declaration, city = declaration_slugs[row["declaration_id"]], slugs[row["city_id"]]
+            yield (
+                "declaration.signed",
+                "declaration",
+                declaration,
+                {
+                    "city": city,
+                    "signatory_name": row["signatory_name"],
+                    "signatory_title": row["signatory_title"],
+                    "signed_on": row["signed_on"].isoformat(),
+                    "mode": row["mode"].value,
+                    "verification_code": row["verification_code"],
+                },
+            )
+            if row["withdrawn_at"] is not None:
+                yield (
+                    "declaration.signature_withdrawn",
+                    "declaration",
+                    declaration,
+                    {
+                        "city": city,
+                        "reason": row["withdrawal_reason"],
+                        "verification_code": row["verification_code"],
+                    },
+                )
+
+    append_entries(signature_entries(), now)
     return declared[0][1], declared[1][1]
 
 
@@ -483,6 +567,26 @@ def add_resolutions(sizes: Sizes, rng: random.Random, now: datetime) -> None:
             }
         )
     insert(Resolution, rows)
+    append_entries(
+        (
+            (
+                "resolution.registered",
+                "resolution",
+                row["number"],
+                {
+                    "title": row["title"],
+                    "kind": row["kind"].value,
+                    "mode": row["mode"].value,
+                    "adopted_on": row["adopted_on"].isoformat(),
+                    "vote": row["vote_id"],
+                    "meeting": row["meeting_id"],
+                    "text": row["text"],
+                },
+            )
+            for row in rows
+        ),
+        now,
+    )
     insert(ResolutionCounter, ({"year": y, "last": n} for y, n in sorted(last.items())))
 
 

@@ -39,7 +39,10 @@ from bench import routes as route_list
 from bench import tally_bench
 from bench.load import LoadGenerator, Tally
 from network import create_app, freeze_startup_objects
+from network.audit.queries import check_chain
+from network.audit.verification import run_checks
 from network.config import normalise_database_url
+from network.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 STATEMENT_TARGET = 10
@@ -47,6 +50,9 @@ P95_TARGET_MS = 50.0
 RATIO_TARGET = {False: 0.3, True: 0.8}
 TALLY_TARGET_MS = 100.0
 MEMORY_TARGET_MB = 50.0
+# Production builds links from its public address and refuses other hosts: here, loopback.
+BENCH_PUBLIC_URL = "http://127.0.0.1"
+VERIFY_TARGET_S = 60.0  # issue #18: the whole record verified in under a minute
 SMALL_SCALE = 0.01
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
@@ -99,7 +105,12 @@ def measuring_app(url: str) -> Flask:
     os.environ["PUBLIC_CACHE"] = "0"
     app = create_app(
         "production",
-        {"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(32), "RATELIMIT_ENABLED": False},
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": secrets.token_hex(32),
+            "RATELIMIT_ENABLED": False,
+            "PUBLIC_URL": BENCH_PUBLIC_URL,
+        },
     )
     freeze_startup_objects()
     return app
@@ -398,6 +409,7 @@ def gunicorn(
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "PUBLIC_CACHE": "1" if public_cache else "0",
+        "PUBLIC_URL": BENCH_PUBLIC_URL,
         "PYTHONPATH": str(ROOT),
     }
     env.pop("REDIS_URL", None)  # rate limits are off in wsgi_bench
@@ -576,6 +588,37 @@ def throughput_run(
         )
 
 
+def section_verify(summary: Summary, url: str, full: data.Dataset) -> None:
+    """Time ``flask audit verify``'s work on the whole dataset: the chain, then every record."""
+    heading("flask audit verify on the whole record (SQLite)")
+    app = measuring_app(url)
+    with app.app_context():
+        started = time.perf_counter()
+        report = check_chain()
+        chained = time.perf_counter()
+        names, problems = run_checks()
+        done = time.perf_counter()
+        db.session.remove()
+    if not report.intact or problems:
+        summary.broken.append(
+            f"audit verify: chain {'intact' if report.intact else 'BROKEN'}, "
+            f"{len(problems)} problem(s): {problems[:3]}"
+        )
+        return
+    seconds = done - started
+    print(
+        f"{report.checked} entries: chain {chained - started:.1f} s, records "
+        f"({len(names)} checks) {done - chained:.1f} s, total {seconds:.1f} s — "
+        f"{verdict(seconds < VERIFY_TARGET_S)} (target < {VERIFY_TARGET_S:.0f} s)"
+    )
+    summary.add(
+        f"audit verify, {report.checked} entries and their records",
+        f"{seconds:.1f} s",
+        f"< {VERIFY_TARGET_S:.0f} s",
+        seconds < VERIFY_TARGET_S,
+    )
+
+
 def main() -> int:
     """Build the datasets, run every section, print the summary."""
     # Stopped from outside, still drop the PostgreSQL schema and the temporary files.
@@ -594,6 +637,7 @@ def main() -> int:
         section_routes(summary, full_url, full, small_url, small)
         section_memory(summary, full_url, full)
         section_tally(summary, full_url, full)
+        section_verify(summary, full_url, full)
     section_throughput(summary, scale, seconds)
     summary.print()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")

@@ -250,9 +250,10 @@ def check_production(config: dict[str, Any]) -> None:
             "https://dwcn.example): links are built from it, and requests for other "
             "hosts refused, never trusting the Host header."
         )
-    if not config.get("REDIS_URL") or config.get("RATELIMIT_STORAGE_URI", "").startswith(
-        "memory://"
-    ):
+    limits_per_process = not config.get("REDIS_URL") or config.get(
+        "RATELIMIT_STORAGE_URI", ""
+    ).startswith("memory://")
+    if config.get("RATELIMIT_ENABLED", True) and limits_per_process:
         # Counters in each process would let an attacker spread guesses over the
         # workers and servers: 16 failed logins passed before a 429 in a test.
         raise ConfigurationError(

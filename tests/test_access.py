@@ -72,6 +72,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("votes.ballot", "GET"): ("delegate", 200),
     ("votes.ballot", "POST"): ("delegate", 422),
     ("votes.open_vote", "POST"): (S, 302),
+    ("votes.confirm_close", "GET"): (S, 200),
     ("votes.close_vote", "POST"): (S, 302),
     ("resolutions.show", "GET"): (P, 200),
     ("verify.form", "GET"): (P, 200),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired
 
 from network.common.enums import choices
@@ -17,7 +17,7 @@ class ApprovalBallotForm(FlaskForm):
     """Yes, no or abstain."""
 
     choice = RadioField(
-        _l("Your city's vote"),
+        _l("Your city's vote: yes / no / abstain"),
         choices=choices(Choice),
         validators=[InputRequired(message=_l("Choose yes, no or abstain."))],
     )
@@ -25,6 +25,10 @@ class ApprovalBallotForm(FlaskForm):
     def content(self) -> str:
         """Return the ballot's content as the engine takes it."""
         return self.choice.data
+
+    def carried(self) -> list[tuple[str, str]]:
+        """Return the fields the confirmation form carries back, to be checked again."""
+        return [("choice", self.choice.data)]
 
 
 class SingleBallotForm(FlaskForm):
@@ -40,11 +44,21 @@ class SingleBallotForm(FlaskForm):
         """Return the candidate's option id, or None for a blank ballot."""
         return None if self.choice.data == BLANK else int(self.choice.data)
 
+    def carried(self) -> list[tuple[str, str]]:
+        """Return the fields the confirmation form carries back, to be checked again."""
+        return [("choice", self.choice.data)]
+
 
 class RankedBallotForm(FlaskForm):
-    """Candidates in order of preference: a rank per candidate, each rank used once."""
+    """Candidates in order of preference: a rank per candidate, each rank used once.
+
+    A ballot that ranks nobody is blank only when the delegate says so, as the
+    single-choice form's "Blank ballot" does: a form sent with no rank (or only ranks of
+    unknown candidates) is refused, not taken for a blank ballot.
+    """
 
     option_ids: list[int] = []
+    blank = BooleanField(_l("Blank ballot: rank no candidate"))
 
     def _ranks(self) -> list[tuple[int, int]]:
         return [
@@ -66,11 +80,25 @@ class RankedBallotForm(FlaskForm):
         if len(set(ranks)) != len(ranks):
             self.form_errors.append(_l("Give each rank to one candidate only."))
             return False
+        if not ranks and not self.blank.data:
+            self.form_errors.append(_l("Rank at least one candidate, or choose a blank ballot."))
+            return False
+        if ranks and self.blank.data:
+            self.form_errors.append(
+                _l("A blank ballot ranks no candidate: clear the ranks or the blank ballot.")
+            )
+            return False
         return True
 
     def content(self) -> list[int]:
         """Return the option ids in the order of their ranks (unranked left out)."""
         return [option_id for _rank, option_id in sorted(self._ranks())]
+
+    def carried(self) -> list[tuple[str, str]]:
+        """Return the fields the confirmation form carries back, to be checked again."""
+        if self.blank.data:
+            return [("blank", "y")]
+        return [(f"rank_{option_id}", str(rank)) for rank, option_id in sorted(self._ranks())]
 
 
 def ballot_form_for(vote: Vote) -> FlaskForm:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from network.common import clock
@@ -53,7 +54,7 @@ class Choice(StrEnum):
 
 register_labels(
     {
-        VoteKind.approval: _l("Yes / no"),
+        VoteKind.approval: _l("Yes / no / abstain"),
         VoteKind.single: _l("Single choice"),
         VoteKind.ranked: _l("Ranked (instant-runoff)"),
     }
@@ -66,7 +67,14 @@ register_labels(
         VoteStatus.closed: _l("Closed"),
     }
 )
-register_labels({Choice.yes: _l("Yes"), Choice.no: _l("No"), Choice.abstain: _l("Abstain")})
+# A ballot's words, not a setting's yes and no (in Korean 찬성 / 반대 / 기권, not 예 / 아니요).
+register_labels(
+    {
+        Choice.yes: lazy_pgettext("ballot", "Yes"),
+        Choice.no: lazy_pgettext("ballot", "No"),
+        Choice.abstain: lazy_pgettext("ballot", "Abstain"),
+    }
+)
 register_labels(
     {
         MajorityRule.simple: _l("Simple majority of votes cast"),

@@ -5,20 +5,35 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from network.auth.models import User
 from network.cities.models import City
 from network.db import db
-from network.votes.models import Ballot, Participation, Vote, VoteKind, VoteStatus
+from network.resolutions.models import Resolution
+from network.votes.models import (
+    Ballot,
+    ElectorateMember,
+    Participation,
+    Secrecy,
+    Vote,
+    VoteKind,
+    VoteOption,
+    VoteStatus,
+)
 
 
 def vote_with_options(vote_id: int) -> Vote | None:
-    """Return a vote with its candidates."""
+    """Return a vote with its candidates and their cities' names in every language."""
     return db.session.scalar(
-        sa.select(Vote).where(Vote.id == vote_id).options(selectinload(Vote.options))
+        sa.select(Vote)
+        .where(Vote.id == vote_id)
+        .options(selectinload(Vote.options).selectinload(VoteOption.city).selectinload(City.texts))
     )
 
 
@@ -45,21 +60,65 @@ def ballots_cast(vote: Vote) -> int:
     )
 
 
-def cities_that_voted(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[sa.Row]:
-    """Return the cities that have voted (slug and name), by name.
+def cities_that_voted(vote: Vote, *, offset: int = 0, limit: int | None = None) -> list[City]:
+    """Return the cities that have voted, by name, with their names in every language.
 
     Who voted is a public fact, even in a secret vote. ``offset`` and ``limit`` give
     one page of a long list.
     """
-    statement = (
-        sa.select(City.slug, City.name)
-        .join(Participation, Participation.city_id == City.id)
-        .where(Participation.vote_id == vote.id)
-        .order_by(City.name, City.id)
-        .offset(offset)
-        .limit(limit)
+    return list(
+        db.session.scalars(
+            sa.select(City)
+            .join(Participation, Participation.city_id == City.id)
+            .where(Participation.vote_id == vote.id)
+            .order_by(City.name, City.id)
+            .offset(offset)
+            .limit(limit)
+            .options(selectinload(City.texts))
+        )
     )
-    return list(db.session.connection().execute(statement))
+
+
+@dataclass(frozen=True)
+class CityBallot:
+    """What a city's delegates are told of their city's ballot in a vote."""
+
+    cast_at: datetime
+    cast_by: str
+    # A recorded ballot's receipt and content; a secret ballot's are not linked to the city.
+    receipt: str | None = None
+    choice: Any = None
+
+
+def city_ballot(
+    vote: Vote, city_id: int, labels: dict[int, str] | None = None
+) -> CityBallot | None:
+    """Return when and by whom a city voted and, in a recorded vote, how; None if it has not."""
+    cast = db.session.execute(
+        sa.select(Participation.cast_at, User.name)
+        .join(User, User.id == Participation.cast_by_id)
+        .where(Participation.vote_id == vote.id, Participation.city_id == city_id)
+    ).first()
+    if cast is None:
+        return None
+    if vote.secrecy is not Secrecy.recorded:
+        return CityBallot(cast_at=cast.cast_at, cast_by=cast.name)
+    ballot = db.session.execute(
+        sa.select(Ballot.receipt, Ballot.choice).where(
+            Ballot.vote_id == vote.id, Ballot.city_id == city_id
+        )
+    ).first()
+    return CityBallot(
+        cast_at=cast.cast_at,
+        cast_by=cast.name,
+        receipt=ballot.receipt if ballot else None,
+        choice=describe_choice(vote, ballot.choice, labels) if ballot else None,
+    )
+
+
+def resolution_of(vote: Vote) -> Resolution | None:
+    """Return the resolution a vote's result was registered as, if any."""
+    return db.session.scalar(sa.select(Resolution).where(Resolution.vote_id == vote.id))
 
 
 def has_voted(vote: Vote, city_id: int | None) -> bool:
@@ -94,13 +153,14 @@ def describe_choice(vote: Vote, choice: Any, labels: dict[int, str] | None = Non
     return [labels[option_id] for option_id in choice]
 
 
-def _choice_reader(vote: Vote) -> Callable[[str], Any]:
+def _choice_reader(vote: Vote, labels: dict[int, str] | None = None) -> Callable[[str], Any]:
     """Return a function from a ballot's stored choice (JSON text) to what the public reads.
 
     A long list holds few distinct choices (yes, no, abstain; a few rankings): each is
-    decoded and labelled once, not once per ballot.
+    decoded and labelled once, not once per ballot. ``labels`` names the candidates
+    (by default their labels as stored).
     """
-    labels = option_labels(vote)
+    labels = option_labels(vote) if labels is None else labels
 
     @functools.cache
     def read(raw: str) -> Any:
@@ -138,12 +198,53 @@ def roll_call(
     return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
 
+def electorate_roll_call(
+    vote: Vote,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    labels: dict[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Return every city of a closed recorded vote's electorate with its ballot, by name.
+
+    Each entry has ``city`` (with its names in every language), ``voted`` and
+    ``choice`` (None for a city that did not vote). The electorate is the one fixed when
+    the vote opened; ``offset`` and ``limit`` give one page of it, ``labels`` the
+    candidates' names to show.
+    """
+    rows = db.session.execute(
+        sa.select(City, Ballot.receipt, _CHOICE_TEXT)
+        .join(
+            ElectorateMember,
+            (ElectorateMember.city_id == City.id) & (ElectorateMember.vote_id == vote.id),
+        )
+        .outerjoin(Ballot, (Ballot.vote_id == vote.id) & (Ballot.city_id == City.id))
+        .order_by(City.name, City.id)
+        .offset(offset)
+        .limit(limit)
+        .options(selectinload(City.texts))
+    )
+    read = _choice_reader(vote, labels)
+    return [
+        {
+            "city": city,
+            "voted": receipt is not None,
+            "choice": read(raw) if receipt is not None else None,
+        }
+        for city, receipt, raw in rows
+    ]
+
+
 def published_ballots(
-    vote: Vote, *, offset: int = 0, limit: int | None = None
+    vote: Vote,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    labels: dict[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the ballots of a closed secret vote by receipt, with no link to any city.
 
-    ``offset`` and ``limit`` give one page.
+    ``offset`` and ``limit`` give one page, ``labels`` the candidates' names to show.
     """
     rows = db.session.connection().execute(
         sa.select(Ballot.receipt, _CHOICE_TEXT)
@@ -152,7 +253,7 @@ def published_ballots(
         .offset(offset)
         .limit(limit)
     )
-    read = _choice_reader(vote)
+    read = _choice_reader(vote, labels)
     return [{"receipt": receipt, "choice": read(raw)} for receipt, raw in rows]
 
 

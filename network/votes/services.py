@@ -221,6 +221,47 @@ def is_in_electorate(vote: Vote, city_id: int) -> bool:
     )
 
 
+def _entitlement_refusal(vote: Vote, city: City | None, now: datetime) -> DomainError | None:
+    """Return why a city may not vote in this vote now, its having voted aside."""
+    if city is None:
+        return NotAllowed(_("Your account belongs to no city: only a city's delegates vote."))
+    if not rules.is_accepting_ballots(vote.status, vote.closes_at, now):
+        return VoteNotOpen()
+    if city.status is MembershipStatus.applicant:
+        return NotInElectorate(_("Your city is not a member yet: only member cities vote."))
+    if city.status is MembershipStatus.suspended:
+        return NotInElectorate(_("Your city is suspended: a suspended city does not vote."))
+    if not city.is_in_good_standing:
+        return NotInElectorate(_("Your city is no longer a member: it does not vote."))
+    if not is_in_electorate(vote, city.id):
+        # The electorate is fixed when the vote opens (SPEC "The vote engine").
+        return NotInElectorate(
+            _(
+                "Your city was not a member when this vote opened: the cities that vote "
+                "are the members on that day."
+            )
+        )
+    return None
+
+
+def ballot_refusal(vote: Vote, city: City | None, *, now: datetime) -> DomainError | None:
+    """Return why a city cannot cast a ballot in this vote now, or None when it can.
+
+    The pages show it instead of a ballot form; :func:`cast_ballot` refuses with the
+    same errors (its database constraint, not this read, settles two ballots at once).
+    """
+    refusal = _entitlement_refusal(vote, city, now)
+    if refusal is not None:
+        return refusal
+    assert city is not None
+    voted = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Participation)
+        .where(Participation.vote_id == vote.id, Participation.city_id == city.id)
+    )
+    return AlreadyVoted() if voted else None
+
+
 def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: datetime) -> Ballot:
     """Cast a city's one ballot, final once cast.
 
@@ -234,10 +275,9 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
     if actor.role is not Role.delegate or actor.city_id != city.id:
         raise NotAllowed(_("Only a delegate of the city can cast its ballot."))
     vote = _lock(vote, shared=True)
-    if not rules.is_accepting_ballots(vote.status, vote.closes_at, now):
-        raise VoteNotOpen()
-    if not city.is_in_good_standing or not is_in_electorate(vote, city.id):
-        raise NotInElectorate()
+    refusal = _entitlement_refusal(vote, city, now)
+    if refusal is not None:
+        raise refusal
     try:
         content = rules.clean_choice(vote.kind, choice, {option.id for option in vote.options})
     except ValueError:

@@ -126,6 +126,10 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
         "/votes/<int:vote_id>/ballot": [
             Target(f"/votes/{world['runoff']}/ballot"),
             Target(f"/votes/{world['motion_vote']}/ballot"),
+            Target(f"/votes/{world['charter_vote']}/ballot", status=409),  # closed: why not
+        ],
+        "/votes/<int:vote_id>/close": [
+            Target(f"/votes/{world['runoff']}/close"),
         ],
         "/motions/": [Target("/motions/")],
         "/motions/<int:motion_id>": [

@@ -24,7 +24,7 @@ def people(make, as_user):
 def adopt(app, people, number):
     vote_id = put_to_vote(people["secretariat"], number)
     for voter in ("delegate", "hamburg"):
-        people[voter].post(f"/votes/{vote_id}/ballot", data={"choice": "yes"})
+        people[voter].post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"})
     people["secretariat"].post(f"/votes/{vote_id}/close")
 
 

@@ -79,7 +79,7 @@ def test_diff_between_versions(app, people, make, as_user):
     officer = people["secretariat"]
     first = draft_with_articles(officer, RULES_V1)
     vote_id = put_to_vote(officer, first)
-    people["delegate"].post(f"/votes/{vote_id}/ballot", data={"choice": "yes"})
+    people["delegate"].post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"})
     officer.post(f"/votes/{vote_id}/close")
     second = int(officer.post("/secretariat/charter/drafts").location.split("/")[-1])
     officer.post(

@@ -8,6 +8,7 @@ from tests.conftest import PASSWORD
 from tests.elections.test_story import (
     adopt_instant_runoff,
     cast,
+    cast_ballot,
     close,
     council,  # noqa: F401 - fixture
     election,
@@ -67,7 +68,7 @@ def test_a_second_tie_in_an_instant_runoff_count_is_settled_by_a_second_draw(app
         "London": "London",
         "Vienna": "Vienna",
     }.items():
-        council[voter].post(f"/votes/{vote_id}/ballot", data={f"rank_{ids[first]}": "1"})
+        cast_ballot(council[voter], vote_id, **{f"rank_{ids[first]}": "1"})
     close(council, vote_id)
     officer = council["secretariat"]
     officer.post(

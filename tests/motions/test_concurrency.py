@@ -48,8 +48,8 @@ def test_simultaneous_closes_take_distinct_consecutive_numbers(committed_app):
         ).location
         seconder.post(f"{motion}/second")
         vote = staff.post(f"{motion}/vote", data={"secrecy": "recorded"}).location
-        proposer.post(f"{vote}/ballot", data={"choice": "yes"})
-        seconder.post(f"{vote}/ballot", data={"choice": "yes"})
+        proposer.post(f"{vote}/ballot", data={"choice": "yes", "step": "confirm"})
+        seconder.post(f"{vote}/ballot", data={"choice": "yes", "step": "confirm"})
         votes.append(vote)
 
     clients = [login(committed_app, officer) for officer in officers]

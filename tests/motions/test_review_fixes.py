@@ -26,7 +26,7 @@ def test_a_carried_suspension_of_an_already_suspended_city_still_closes(app, cou
     )
     vote_id = response.location.rstrip("/").split("/")[-1]
     for city in ("Seoul", "Hamburg", "London", "Vienna"):
-        council[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes"})
+        council[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"})
     council["secretariat"].post(
         "/secretariat/cities/milan/status",
         data={"status": "suspended", "effective_on": "2026-01-01", "reason": "Letter"},
@@ -50,7 +50,7 @@ def test_in_session_decisions_check_the_subject_and_the_date(app, council, ledge
     number = draft_with_articles(officer)
     vote_id = put_to_vote(officer, number)
     for city in ALL_YES:
-        council[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes"})
+        council[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"})
     officer.post(f"/votes/{vote_id}/close")  # version adopted by its own vote
     past = officer.post(
         "/meetings/new", data={"title": "Past", "held_on": "2018-12-12", "place": "Seoul"}

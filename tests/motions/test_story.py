@@ -54,7 +54,9 @@ def vote_on(app, council, motion_id, ballots: dict[str, str]) -> int:
     vote_id = int(response.location.rstrip("/").split("/")[-1])
     for city, choice in ballots.items():
         assert (
-            council[city].post(f"/votes/{vote_id}/ballot", data={"choice": choice}).status_code
+            council[city]
+            .post(f"/votes/{vote_id}/ballot", data={"choice": choice, "step": "confirm"})
+            .status_code
             == 302
         )
     council["secretariat"].post(f"/votes/{vote_id}/close")

@@ -155,7 +155,9 @@ def election_to_certify(stage: Stage) -> Request:
 
 def carried_vote(stage: Stage, vote_id: int) -> Request:
     for city in ("Seoul", "Hamburg", "London"):
-        response = stage.people[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes"})
+        response = stage.people[city].post(
+            f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"}
+        )
         assert response.status_code == 302
     return Request(stage.people["secretariat"], f"/votes/{vote_id}/close")
 
@@ -209,7 +211,7 @@ SCENARIOS: dict[str, Callable[[Stage], Request]] = {
         {"active": "0"},
     ),
     "casting a ballot": lambda s: Request(
-        s.people["Seoul"], f"/votes/{charter_vote(s)}/ballot", {"choice": "yes"}
+        s.people["Seoul"], f"/votes/{charter_vote(s)}/ballot", {"choice": "yes", "step": "confirm"}
     ),
     "closing a charter vote: adoption and its resolution": lambda s: carried_vote(
         s, charter_vote(s)

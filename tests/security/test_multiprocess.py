@@ -120,7 +120,7 @@ def test_ballots_of_one_city_from_several_processes_leave_exactly_one(committed_
 
     answers = run_together(
         committed_app,
-        [(d, f"/votes/{vote_id}/ballot", {"choice": "yes"}) for d in delegates],
+        [(d, f"/votes/{vote_id}/ballot", {"choice": "yes", "step": "confirm"}) for d in delegates],
     )
 
     assert Counter(status for status, _ in answers) == {302: 1, 409: WORKERS - 1}
@@ -189,7 +189,12 @@ def test_closing_carried_motions_from_several_processes_numbers_them_without_gap
         assert seconder.post(f"{motion}/second").status_code == 302
         vote = staff.post(f"{motion}/vote", data={"secrecy": "recorded"}).location
         for delegate in (proposer, seconder):
-            assert delegate.post(f"{vote}/ballot", data={"choice": "yes"}).status_code == 302
+            assert (
+                delegate.post(
+                    f"{vote}/ballot", data={"choice": "yes", "step": "confirm"}
+                ).status_code
+                == 302
+            )
         votes.append(vote)
 
     answers = run_together(

@@ -9,6 +9,21 @@ from enum import StrEnum
 from typing import Any
 
 
+class TermState(StrEnum):
+    """Where a term of office stands on a given day."""
+
+    upcoming = "upcoming"
+    current = "current"
+    ended = "ended"
+
+
+def term_state(start: date, end: date, today: date) -> TermState:
+    """Tell whether a term (first and last day, both included) is ahead, running or over."""
+    if today < start:
+        return TermState.upcoming
+    return TermState.current if today <= end else TermState.ended
+
+
 class Next(StrEnum):
     """What an election does after a round is counted."""
 

@@ -12,23 +12,27 @@ from network.auth.models import Role
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import public, role_required
+from network.common.errors import AlreadyVoted, VoteNotOpen
 from network.common.forms import EmptyForm, perform
+from network.common.templating import city_name
 from network.db import db
-from network.elections import queries, services
+from network.elections import queries, rules, services
 from network.elections.forms import (
     AnswerForm,
     BallotOpeningForm,
     DrawForm,
     NominationForm,
 )
-from network.elections.models import Election, Nomination, Office
+from network.elections.models import Election, ElectionStatus, Nomination, Office
+from network.votes import services as vote_services
+from network.votes.models import VoteStatus
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 
 
 def election_or_404(election_id: int) -> Election:
     """Return an election with everything its page shows, or answer 404."""
-    found = queries.election(election_id)
+    found = queries.election(election_id, names=True)
     if found is None:
         abort(404)
     return found
@@ -38,7 +42,7 @@ def nomination_form() -> NominationForm:
     """Build the nomination form with the member cities to choose from."""
     form = NominationForm()
     form.city.choices = [
-        SelectChoice(city.slug, city.name) for city in city_queries.members_in_good_standing()
+        SelectChoice(city.slug, city_name(city)) for city in queries.nominable_cities()
     ]
     return form
 
@@ -47,12 +51,38 @@ def nomination_form() -> NominationForm:
 @public
 def index() -> str:
     """List elections and every chair term, past and present."""
+    today = clock.today()
+    holder = queries.holder(Office.chair, today)
     return render_template(
         "elections/index.html",
-        elections=db.session.scalars(queries.elections_statement()),
+        elections=queries.elections_listing(),
         terms=queries.all_terms(Office.chair),
-        holder=queries.holder(Office.chair, clock.today()),
+        holder=holder,
+        # Between terms, the chair elected for the next one and when it takes office.
+        next_term=None if holder else queries.next_term(Office.chair, today),
     )
+
+
+def _ballot_for_delegate(election: Election) -> dict | None:
+    """Tell a delegate where their city's ballot in the election's open round stands.
+
+    ``{"vote": …, "can_cast": bool, "voted": bool, "reason": message or None}``, or None
+    when no round takes ballots now.
+    """
+    if not election.rounds:
+        return None
+    vote = election.rounds[-1].vote
+    if vote.status is not VoteStatus.open:
+        return None
+    refusal = vote_services.ballot_refusal(vote, current_user.city, now=clock.now())
+    if isinstance(refusal, VoteNotOpen):
+        return None
+    return {
+        "vote": vote,
+        "can_cast": refusal is None,
+        "voted": isinstance(refusal, AlreadyVoted),
+        "reason": None if refusal is None else refusal.message,
+    }
 
 
 @bp.route("/<int:election_id>")
@@ -66,9 +96,16 @@ def show(election_id: int) -> str:
     # page with one in it is never cached.
     delegate = current_user.is_authenticated and current_user.role is Role.delegate
     secretariat = current_user.is_authenticated and current_user.role is Role.secretariat
+    term = (
+        rules.term_state(election.term_start, election.term_end, clock.today())
+        if election.status is ElectionStatus.certified
+        else None
+    )
     return render_template(
         "elections/show.html",
         election=election,
+        term=term,
+        ballot=_ballot_for_delegate(election) if delegate and current_user.city_id else None,
         nomination_form=nomination_form() if delegate else None,
         answer_form=AnswerForm() if delegate else None,
         ballot_form=BallotOpeningForm() if secretariat else None,
@@ -89,7 +126,7 @@ def nominate(election_id: int) -> Response:
     city = city_queries.city_by_slug(form.city.data)
     perform(
         lambda: services.nominate(election, city, actor=current_user, now=clock.now()),
-        _("%(city)s is nominated.", city=city.name),
+        _("%(city)s is nominated.", city=city_name(city)),
     )
     return redirect(url_for("elections.show", election_id=election.id))
 

@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from network.elections.rules import Next, Step, after_round, default_term_end, settle_by_lot
+from network.elections.rules import (
+    Next,
+    Step,
+    TermState,
+    after_round,
+    default_term_end,
+    settle_by_lot,
+    term_state,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +73,16 @@ def test_a_default_term_ends_the_day_before_its_anniversary(start, years):
     assert end.year == start.year + years or (end.year == start.year + years - 1)
     assert end > start
     assert (end - start).days in range(365 * years - 2, 366 * years + 1)
+
+
+@pytest.mark.parametrize(
+    ("today", "state"),
+    [
+        (date(2025, 12, 31), TermState.upcoming),
+        (date(2026, 1, 1), TermState.current),
+        (date(2027, 12, 31), TermState.current),
+        (date(2028, 1, 1), TermState.ended),
+    ],
+)
+def test_term_state(today, state):
+    assert term_state(date(2026, 1, 1), date(2027, 12, 31), today) is state

@@ -16,6 +16,7 @@ from network.auth.services import confirm_password
 from network.cities.models import City
 from network.cities.rules import is_language_tag, is_valid_slug
 from network.common.errors import Conflict, InvalidInput, NotAllowed
+from network.common.templating import city_name
 from network.db import db
 from network.declarations.models import (
     Declaration,
@@ -222,7 +223,9 @@ def _add_signature(
         with db.session.begin_nested():
             db.session.add(signature)
     except IntegrityError:
-        raise Conflict(_("%(city)s has already signed this declaration.", city=city.name)) from None
+        raise Conflict(
+            _("%(city)s has already signed this declaration.", city=city_name(city))
+        ) from None
     db.session.flush()
     record(
         "declaration.signed",

@@ -57,9 +57,12 @@ def years() -> list[int]:
 
 
 def latest(limit: int = 50) -> list[Resolution]:
-    """Return the newest resolutions, for the feed."""
+    """Return the newest resolutions, for the feed, with the city each is about."""
     return list(
         db.session.scalars(
-            sa.select(Resolution).order_by(Resolution.created_at.desc()).limit(limit)
+            sa.select(Resolution)
+            .options(WITH_CITY_NAMES)
+            .order_by(Resolution.created_at.desc())
+            .limit(limit)
         )
     )

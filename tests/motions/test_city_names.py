@@ -65,6 +65,8 @@ def test_the_register_names_the_city_a_resolution_is_about(app, council):
     assert 'class="breadcrumbs"' in page and 'href="/resolutions/"' in page
     english = public.get(link).text
     assert "City concerned" in english and ">Setagaya</a>" in english
+    feed = korean(public, "/resolutions/feed.atom")
+    assert "<summary>Admission of Setagaya · 세타가야구</summary>" in feed
 
 
 def test_a_motion_page_has_a_trail_and_a_status_badge(app, council):

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -35,7 +36,10 @@ NEWCOMER_EMAIL = "deputy.marseille@example.org"
 NEWCOMER_NAME = "Camille Roux"
 NEWCOMER_PASSWORD = "calanques and fair wages"
 CHARTER_VOTE = "Adoption of the council charter, version 1"
-ELECTION = "Election of the chair city, 2019–2020"
+# The demo's chair term runs from 1 January of the year it is loaded, for two years.
+YEAR = datetime.now(UTC).year
+ELECTION = f"Election of the chair city, {YEAR}–{YEAR + 1}"
+TERM = f"Jan 1, {YEAR} – Dec 31, {YEAR + 1}"
 MOTION = "Opening of the Decent Work City Network Seoul Office"
 AGREEMENT = "Joint Agreement on the Decent Work City Council"
 
@@ -79,22 +83,47 @@ def people(
 
 
 def cast(page: Page, server: LiveServer, vote_title: str, choice: str) -> str:
-    """Cast the city's ballot in an open vote found on the home page; return the message."""
+    """Cast the city's ballot in an open vote found on the home page; return the message.
+
+    The ballot is reviewed, then confirmed. A recorded ballot's vote page then says what
+    the city voted; a secret ballot is answered with its receipt, shown once.
+    """
     page.goto(server.url("/"))
     page.get_by_role("region", name="Open votes").get_by_role("link", name=vote_title).click()
     page.get_by_role("link", name="Cast your city's ballot").click()
     page.get_by_role("radio", name=choice, exact=True).check()
     with page.expect_navigation():
-        page.get_by_role("button", name="Cast the ballot").click()
-    message = flash_text(page)
+        page.get_by_role("button", name="Review the ballot").click()
+    expect(page.get_by_role("main")).to_contain_text(f"ballot: {choice}. It is final.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Confirm and cast the ballot").click()
+    if page.get_by_role("heading", level=1, name="Your city's ballot is cast").count():
+        message = page.locator(".panel[role=status]").inner_text()
+    else:
+        message = flash_text(page)
+        mine = page.get_by_role("region", name="Your city's ballot")
+        expect(mine).to_contain_text(f"Your city voted: {choice}")
     assert "Your city's ballot is cast" in message, message
     return message
 
 
-def close_vote(page: Page) -> None:
-    """Press the secretariat's close button on the vote page that is open."""
-    with page.expect_navigation():
-        page.get_by_role("button", name="Close the vote and publish the result").click()
+def close_vote(page: Page, not_voted: int | None = None) -> None:
+    """Close the vote that is open, confirming when it closes before its time.
+
+    ``not_voted``: the number of cities the confirmation should say have not voted.
+    """
+    ask = page.get_by_role("link", name="Close the vote and publish the result")
+    if ask.count():
+        ask.click()
+        if not_voted is not None:
+            expect(page.get_by_role("main")).to_contain_text(
+                f"{not_voted} cities of the electorate have not voted yet."
+            )
+        with page.expect_navigation():
+            page.get_by_role("button", name="Close the vote now").click()
+    else:
+        with page.expect_navigation():
+            page.get_by_role("button", name="Close the vote and publish the result").click()
     expect(page.get_by_role("heading", name="Result")).to_be_visible()
 
 
@@ -164,11 +193,15 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     officer.goto(server.url("/"))
     officer.get_by_role("link", name=CHARTER_VOTE).click()
     expect(officer.get_by_role("status")).to_contain_text("5 of 10 cities have voted.")
-    close_vote(officer)
+    close_vote(officer, not_voted=5)
     expect(officer.locator(".outcome")).to_have_text("Carried")
     roll_call = officer.get_by_role("region", name="Roll call")
     expect(roll_call.get_by_role("row", name="Milan No")).to_be_visible()
     expect(roll_call.get_by_role("row", name="Marseille Yes")).to_be_visible()
+    expect(roll_call.get_by_role("row", name="London did not vote")).to_be_visible()
+    expect(roll_call.get_by_role("row")).to_have_count(11)  # the ten members and the header
+    facts = officer.get_by_role("main").locator(".facts")
+    expect(facts.get_by_role("link", name=RESOLUTION)).to_be_visible()
     charter_page = people.pages["milan@example.org"]
     charter_page.get_by_role("navigation", name="Main").get_by_role("link", name="Charter").click()
     expect(charter_page.get_by_role("main")).to_contain_text("Version 1, in force since")
@@ -192,7 +225,7 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
         message = cast(people.delegate(email), server, f"{ELECTION}: round 1", choice)
         receipts[email] = RECEIPT.search(message).group(0)
     officer.get_by_role("navigation", name="Main").get_by_role("link", name="Elections").click()
-    officer.get_by_role("row", name=re.compile("2019")).get_by_role("link").click()
+    officer.get_by_role("row", name=re.compile(str(YEAR))).get_by_role("link").click()
     election_url = officer.url
     officer.get_by_role("link", name="Round 1").click()
     close_vote(officer)
@@ -223,6 +256,13 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     submit_with_password(officer, officer.get_by_role("button", name="Certify the result"))
     expect(officer.get_by_role("main").locator(".facts")).to_contain_text("Certified")
     expect(officer.get_by_role("main").locator(".facts")).to_contain_text("Elected")
+    expect(officer.get_by_role("main").locator(".facts")).to_contain_text(
+        f"in office until Dec 31, {YEAR + 1}"
+    )
+    rounds = officer.get_by_role("region", name="Rounds")
+    expect(rounds.locator(".outcome")).to_have_text(
+        ["Runoff needed: Seoul, Hamburg", "Elected: Seoul"]
+    )
     done("04-chair-elected-after-a-runoff", officer)
 
     # 5. Seoul's motion, seconded by Vienna, is put to the vote and carried.
@@ -265,7 +305,10 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     visitor = people.open("visitor")
     visitor.goto(server.url("/"))
     expect(visitor.get_by_role("link", name="Log in")).to_be_visible()
-    expect(visitor.get_by_role("region", name="Open votes")).to_have_count(0)
+    open_votes = visitor.get_by_role("region", name="Open votes")
+    expect(open_votes).to_contain_text("No vote is open at present.")
+    # The visitor is the first to see the chair the story elected, on the home page.
+    expect(visitor.get_by_role("main")).to_contain_text(f"Chair city: Seoul, Jan 1, {YEAR}")
     visitor.get_by_role("navigation", name="Main").get_by_role("link", name="Resolutions").click()
     register = visitor.get_by_role("main")
     expect(register.get_by_role("link", name=charter_number)).to_be_visible()
@@ -274,10 +317,13 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     expect(visitor.get_by_role("heading", level=1)).to_contain_text(motion_number)
     done("07a-public-resolution", visitor)
     visitor.get_by_role("navigation", name="Main").get_by_role("link", name="Elections").click()
-    # The 2019-2020 term is over by now, so Seoul is listed among past chairs.
+    # The demo's term began on 1 January this year: Seoul holds the chair now.
+    expect(visitor.locator(".lead")).to_have_text(
+        f"Chair city: Seoul, Jan 1, {YEAR} to Dec 31, {YEAR + 1}."
+    )
     chairs = visitor.get_by_role("main").get_by_role("list").filter(has_text="Seoul:")
-    expect(chairs).to_contain_text("Seoul: Jan 1, 2019 – Dec 31, 2020")
-    visitor.get_by_role("row", name=re.compile("2019")).get_by_role("link").click()
+    expect(chairs).to_contain_text(f"Seoul: {TERM}")
+    visitor.get_by_role("row", name=re.compile(str(YEAR))).get_by_role("link").click()
     facts = visitor.get_by_role("main").locator(".facts")
     expect(facts).to_contain_text("Certified")
     expect(facts).to_contain_text("Elected")
@@ -290,7 +336,7 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     done("07b-public-election-and-chair", visitor)
     facts.get_by_role("link", name="Seoul").click()
     terms = visitor.get_by_role("region", name="Terms of office")
-    expect(terms).to_contain_text("Chair city: Jan 1, 2019 – Dec 31, 2020")
+    expect(terms).to_contain_text(f"Chair city: {TERM}")
     visitor.get_by_role("navigation", name="Main").get_by_role("link", name="Declarations").click()
     visitor.get_by_role("link", name=AGREEMENT).click()
     signatories = visitor.get_by_role("region", name="Signatories")

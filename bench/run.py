@@ -108,6 +108,7 @@ def measuring_app(url: str) -> Flask:
         {
             "DATABASE_URL": url,
             "SECRET_KEY": secrets.token_hex(32),
+            "BALLOT_KEY": secrets.token_hex(32),
             "RATELIMIT_ENABLED": False,
             "PUBLIC_URL": BENCH_PUBLIC_URL,
         },
@@ -407,6 +408,7 @@ def gunicorn(
         **os.environ,
         "NETWORK_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
+        "BALLOT_KEY": secrets.token_hex(32),
         "DATABASE_URL": url,
         "PUBLIC_CACHE": "1" if public_cache else "0",
         "PUBLIC_URL": BENCH_PUBLIC_URL,

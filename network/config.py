@@ -8,12 +8,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+DEV_BALLOT_KEY = "dev-only-ballot-key-do-not-use-in-production"
 LOCALES = ("en", "ko", "fr", "es")
 
 # Keys read from the environment, when set, over the class and instance values.
 ENVIRONMENT_KEYS = (
     "DATABASE_URL",
     "SECRET_KEY",
+    "BALLOT_KEY",
     "REDIS_URL",
     "BABEL_DEFAULT_LOCALE",
     "PUBLIC_URL",
@@ -37,6 +39,10 @@ class BaseConfig:
 
     ENV_NAME = "base"
     SECRET_KEY = DEV_SECRET_KEY
+    # Seals secret ballots while their vote is open (votes/sealing.py). Kept outside the
+    # database, apart from SECRET_KEY: whoever holds the database without it cannot
+    # tell how any city voted in a secret vote. Production requires a real one.
+    BALLOT_KEY = DEV_BALLOT_KEY
     DATABASE_URL: str | None = None  # SQLite in instance/ when unset
     REDIS_URL: str | None = None
     # The site's public address (https://dwcn.example): every absolute link (invitation
@@ -243,6 +249,14 @@ def check_production(config: dict[str, Any]) -> None:
         raise ConfigurationError(
             "Production needs a real SECRET_KEY (at least 32 random characters), "
             "e.g. SECRET_KEY=\"$(python -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+    ballot_key = config.get("BALLOT_KEY") or ""
+    if ballot_key == DEV_BALLOT_KEY or len(ballot_key) < 32 or ballot_key == key:
+        raise ConfigurationError(
+            "Production needs a real BALLOT_KEY, not the SECRET_KEY (at least 32 random "
+            "characters): it seals secret ballots while their vote is open. Keep it out of "
+            "the database's backups, and keep it: the ballots of an open vote cannot be "
+            "counted without it."
         )
     if not config.get("PUBLIC_URL"):
         raise ConfigurationError(

@@ -35,7 +35,7 @@ def test_seed_demo_loads_the_seed_cities_and_accounts(app, client, database):
 
 
 def test_seed_demo_refuses_production(database_url, database):
-    settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url}
+    settings = {"SECRET_KEY": "s" * 64, "BALLOT_KEY": "b" * 64, "DATABASE_URL": database_url}
     settings |= {"REDIS_URL": "redis://127.0.0.1:6379/13", "PUBLIC_URL": "https://dwcn.example"}
     production = create_app("production", settings)
     result = production.test_cli_runner().invoke(args=["network", "seed-demo"])

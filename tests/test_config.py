@@ -31,6 +31,7 @@ def test_an_unset_mode_means_production(monkeypatch):
 def test_production_refuses_to_start_without_shared_rate_limit_counters(monkeypatch, tmp_path):
     # Counters in each process let guesses spread over the workers: Redis is required.
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("BALLOT_KEY", "b" * 64)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     monkeypatch.setenv("PUBLIC_URL", "https://dwcn.example")
     monkeypatch.delenv("REDIS_URL", raising=False)
@@ -42,10 +43,26 @@ def test_production_refuses_to_start_without_shared_rate_limit_counters(monkeypa
     assert app.config["RATELIMIT_IN_MEMORY_FALLBACK_ENABLED"] is True
 
 
+def test_production_refuses_to_start_without_its_own_ballot_key(monkeypatch, tmp_path):
+    # The key that seals secret ballots is not the session key, nor the development one.
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
+    monkeypatch.setenv("PUBLIC_URL", "https://dwcn.example")
+    for ballot_key in (None, "short", "k" * 64):
+        if ballot_key is None:
+            monkeypatch.delenv("BALLOT_KEY", raising=False)
+        else:
+            monkeypatch.setenv("BALLOT_KEY", ballot_key)
+        with pytest.raises(ConfigurationError, match="BALLOT_KEY"):
+            create_app("production")
+
+
 def test_production_refuses_to_start_without_a_public_address(monkeypatch, tmp_path):
     # Links built from the request's Host header could point anywhere (an invitation
     # mailed as http://evil.example/invitations/...): the address is configured.
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("BALLOT_KEY", "b" * 64)
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
     monkeypatch.delenv("PUBLIC_URL", raising=False)
@@ -58,6 +75,7 @@ def test_production_refuses_to_start_without_a_public_address(monkeypatch, tmp_p
 
 def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("BALLOT_KEY", "b" * 64)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/13")
     monkeypatch.setenv("PUBLIC_URL", "https://dwcn.example")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.sqlite3'}")

@@ -28,6 +28,7 @@ SHARED_REDIS = "redis://127.0.0.1:6379/13"
 
 def test_production_adds_hsts(database_url, database):
     settings = {"SECRET_KEY": "s" * 64, "DATABASE_URL": database_url, "REDIS_URL": SHARED_REDIS}
+    settings["BALLOT_KEY"] = "b" * 64
     settings["PUBLIC_URL"] = "https://localhost"
     # No listening connection left open behind the test (on PostgreSQL).
     app = create_app("production", settings | {"POSTGRES_ANNOUNCEMENTS": False})

@@ -37,11 +37,12 @@ def lookup(code: str) -> dict[str, Any] | None:
             "withdrawal_reason": signature.withdrawal_reason,
         }
     ballot = vote_queries.ballot_by_receipt(code)
-    if ballot is None:
+    # A secret ballot of an open vote is sealed: found by its tag, its content unknown.
+    vote = ballot.vote if ballot is not None else vote_queries.vote_of_sealed_receipt(code)
+    if vote is None:
         return None
-    vote = ballot.vote
     title, _url = vote_services.describe(vote)
-    closed = vote.status is VoteStatus.closed
+    closed = vote.status is VoteStatus.closed and ballot is not None
     return {
         "code": code,
         "type": "ballot",

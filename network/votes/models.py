@@ -125,6 +125,9 @@ class Vote(db.Model):
     electorate_size: Mapped[int | None]
     # Fixed at closing: the tally, as published.
     result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # A secret vote's ballots are sealed under a key derived from the application's
+    # BALLOT_KEY and this salt (votes/sealing.py), set when it opens.
+    seal_salt: Mapped[bytes | None] = mapped_column(sa.LargeBinary(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
@@ -218,3 +221,19 @@ class Ballot(db.Model):
         # sorting every ballot of a 13,000-city vote (issue #9).
         sa.Index("ix_ballots_vote_id_city_id", "vote_id", "city_id"),
     )
+
+
+class SealedBallot(db.Model):
+    """A secret ballot while its vote is open: encrypted, found by a keyed tag of its receipt.
+
+    Written with its city's participation, so it must say nothing without the key
+    (votes/sealing.py); opened, shuffled and published as ``Ballot`` rows at the count,
+    then deleted.
+    """
+
+    __tablename__ = "sealed_ballots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    vote_id: Mapped[int] = mapped_column(sa.ForeignKey("votes.id"), index=True)
+    receipt_tag: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)

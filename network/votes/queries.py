@@ -10,16 +10,19 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from network.auth.models import User
 from network.cities.models import City
 from network.db import db
 from network.resolutions.models import Resolution
+from network.votes import sealing
 from network.votes.models import (
     Ballot,
     ElectorateMember,
     Participation,
+    SealedBallot,
     Secrecy,
     Vote,
     VoteKind,
@@ -268,3 +271,31 @@ def ballot_by_receipt(code: str) -> Ballot | None:
         if code
         else None
     )
+
+
+def vote_key(vote: Vote) -> bytes:
+    """Return the key that seals a secret vote's ballots (from BALLOT_KEY and its salt)."""
+    assert vote.seal_salt is not None, "a secret vote gets its salt when it opens"
+    return sealing.vote_key(current_app.config["BALLOT_KEY"], vote.seal_salt)
+
+
+def vote_of_sealed_receipt(code: str) -> Vote | None:
+    """Return the open secret vote holding a sealed ballot with this receipt, if any.
+
+    The receipt is not stored: each open secret vote's key gives the tag it would have
+    (a few votes are open at a time), and one query finds it.
+    """
+    open_secret = db.session.scalars(
+        sa.select(Vote).where(
+            Vote.status == VoteStatus.open,
+            Vote.secrecy == Secrecy.secret,
+            Vote.seal_salt.is_not(None),
+        )
+    ).all()
+    tags = {sealing.receipt_tag(vote_key(vote), code): vote for vote in open_secret}
+    if not tags:
+        return None
+    found = db.session.scalar(
+        sa.select(SealedBallot.receipt_tag).where(SealedBallot.receipt_tag.in_(tags))
+    )
+    return tags.get(found) if found else None

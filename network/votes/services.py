@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,17 +33,19 @@ from network.common.errors import (
     VoteNotOpen,
 )
 from network.db import db
-from network.votes import rules, tally
+from network.votes import rules, sealing, tally
 from network.votes.models import (
     Ballot,
     ElectorateMember,
     Participation,
+    SealedBallot,
     Secrecy,
     Vote,
     VoteKind,
     VoteOption,
     VoteStatus,
 )
+from network.votes.queries import vote_key
 from network.votes.tally import MajorityRule
 
 
@@ -192,6 +195,8 @@ def open_vote(vote: Vote, *, actor: User | None, now: datetime, late: bool = Fal
     vote.electorate_size = len(electorate)
     vote.opened_at = now
     vote.status = VoteStatus.open
+    if vote.secrecy is Secrecy.secret:
+        vote.seal_salt = sealing.new_salt()
     db.session.flush()
     record(
         "vote.opened",
@@ -296,7 +301,19 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
         choice=content,
         city_id=city.id if recorded else None,
     )
-    db.session.add(ballot)
+    if recorded:
+        db.session.add(ballot)
+    else:
+        # Never in the clear while the vote is open (votes/sealing.py): the ballot
+        # returned is the city's to see once, not stored until the count.
+        key = vote_key(vote)
+        db.session.add(
+            SealedBallot(
+                vote_id=vote.id,
+                receipt_tag=sealing.receipt_tag(key, ballot.receipt),
+                sealed=sealing.seal(key, vote.id, ballot.receipt, content),
+            )
+        )
     db.session.flush()
     # Public: the fact that the city voted, never how (nor its receipt).
     record(
@@ -356,20 +373,29 @@ def tally_with_lot(vote: Vote, lot: Sequence[int]) -> dict[str, Any]:
     return tally_vote(vote, _ballot_contents(vote), lot)
 
 
-def _reorder_secret_ballots(vote: Vote, contents: Sequence[tuple[str, Any]]) -> None:
-    """Rewrite a secret vote's ballots in receipt order, all in the closing transaction.
+def _publish_secret_ballots(vote: Vote) -> list[tuple[str, Any]]:
+    """Open a secret vote's sealed ballots and publish them, shuffled, in this transaction.
 
-    While a vote is open, a ballot's row is written in the same transaction as its
-    city's participation, which someone reading the database files could pair up
-    (transaction ids, physical order). Rewritten at the close, the stored ballots keep
-    only the order of their random receipts.
+    The published rows share the closing transaction and an order drawn from the
+    system's random source, and refer to nothing of the sealed rows, which are deleted:
+    nothing stored ties a published ballot to a participation (votes/sealing.py).
+    Ballots published in the clear before sealing existed are published again with them.
     """
+    contents = [(receipt, choice) for receipt, choice in _ballot_contents(vote)]
+    sealed = db.session.scalars(sa.select(SealedBallot).where(SealedBallot.vote_id == vote.id))
+    if vote.seal_salt is not None:
+        key = vote_key(vote)
+        contents += [sealing.unseal(key, vote.id, row.sealed) for row in sealed]
+    secrets.SystemRandom().shuffle(contents)
+    db.session.execute(sa.delete(SealedBallot).where(SealedBallot.vote_id == vote.id))
     db.session.execute(sa.delete(Ballot).where(Ballot.vote_id == vote.id))
+    db.session.flush()
     db.session.add_all(
         Ballot(receipt=receipt, vote_id=vote.id, choice=choice, city_id=None)
         for receipt, choice in contents
     )
     db.session.flush()
+    return sorted(contents)
 
 
 def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
@@ -380,9 +406,10 @@ def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
     vote = _lock(vote, shared=False)
     if vote.status is not VoteStatus.open:
         raise Conflict(_("Only an open vote can be closed."))
-    contents = _ballot_contents(vote)
     if vote.secrecy is Secrecy.secret:
-        _reorder_secret_ballots(vote, contents)
+        contents = _publish_secret_ballots(vote)
+    else:
+        contents = _ballot_contents(vote)
     vote.result = tally_vote(vote, contents)
     vote.status = VoteStatus.closed
     vote.closed_at = now

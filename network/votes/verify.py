@@ -2,9 +2,9 @@
 
 Every participation has the ``vote.ballot_cast`` entry that recorded it, and every
 such entry its participation; each vote holds as many ballots as cities that voted
-(a recorded vote, each voter's own); and a closed vote's ballots still hash to the
-digest published at its close and, counted again, give the result published then,
-which is also the result stored.
+(a recorded vote, each voter's own; an open secret vote, sealed ones); and a closed
+vote's ballots still hash to the digest published at its close and, counted again,
+give the result published then, which is also the result stored.
 """
 
 from __future__ import annotations
@@ -19,7 +19,14 @@ import sqlalchemy as sa
 from network.audit.verification import check, entries, latest_by
 from network.cities.models import City
 from network.db import db
-from network.votes.models import Ballot, Participation, Secrecy, Vote, VoteStatus
+from network.votes.models import (
+    Ballot,
+    Participation,
+    SealedBallot,
+    Secrecy,
+    Vote,
+    VoteStatus,
+)
 from network.votes.services import ballots_digest, tally_vote
 
 
@@ -60,11 +67,10 @@ def participations_and_their_entries() -> Iterator[str]:
 @check("ballots: as many in each vote as cities that voted, each recorded one its voter's")
 def ballots_per_vote() -> Iterator[str]:
     """Count each vote's ballots against its participations."""
-    ballots = dict(
-        db.session.execute(
-            sa.select(Ballot.vote_id, sa.func.count()).group_by(Ballot.vote_id)
-        ).all()
-    )
+    ballots: Counter[int] = Counter()
+    for model in (Ballot, SealedBallot):  # sealed: a secret vote's, until the count
+        per_vote = sa.select(model.vote_id, sa.func.count()).group_by(model.vote_id)
+        ballots.update(dict(db.session.execute(per_vote).all()))
     voted = dict(
         db.session.execute(
             sa.select(Participation.vote_id, sa.func.count()).group_by(Participation.vote_id)

@@ -20,16 +20,20 @@ from network.cities.models import City, MembershipStatus
 from network.db import db
 from network.declarations.models import Signature
 from network.resolutions.models import Resolution
-from network.votes.models import Ballot, Participation, Vote
+from network.votes.models import Ballot, Participation, SealedBallot, Vote
 
 
 @pytest.fixture
 def world(app, database) -> dict[str, Any]:
-    from tests.browser.world import build
+    from tests.browser.world import _cast, build
 
     assert app.test_cli_runner().invoke(args=["network", "seed-demo"]).exit_code == 0
     with app.app_context():
         built = build()
+        # A ballot sealed in the open runoff (a secret vote), for the checks of those.
+        runoff = db.session.get(Vote, built["runoff"])
+        _cast(runoff, {"seoul": runoff.options[0].label})
+        db.session.commit()
         db.session.remove()
     return built
 
@@ -101,6 +105,12 @@ TAMPERING: dict[str, tuple[Callable[[dict], Callable[[], Any]], str]] = {
             )
         ),
         "vote {motion_vote}: 2 ballots stored for 1 cities that voted",
+    ),
+    "a sealed ballot deleted from an open secret vote": (
+        lambda w: lambda: db.session.execute(
+            sa.delete(SealedBallot).where(SealedBallot.vote_id == w["runoff"])
+        ),
+        "vote {runoff}: 0 ballots stored for 1 cities that voted",
     ),
     "a participation deleted": (
         lambda w: (

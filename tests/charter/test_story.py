@@ -11,7 +11,7 @@ import time_machine
 
 from network.cities.models import MembershipStatus
 from network.db import db
-from network.votes.models import Ballot, Vote
+from network.votes.models import Ballot, SealedBallot, Vote
 
 CITIES = ["Seoul", "Hamburg", "London", "Vienna", "Milan", "Marseille"]
 
@@ -238,8 +238,13 @@ def test_a_secret_ballot_is_stored_without_its_city_and_verified_by_receipt(app,
         page = cast.get_data(as_text=True)
         receipts[city] = re.search(r"receipt code is ([0-9A-Z-]{19})", page).group(1)
     with app.app_context():
-        stored = db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote_id)).all()
-        assert len(stored) == 4 and all(ballot.city_id is None for ballot in stored)
+        # While the vote is open the ballots are sealed: no receipt or choice in the clear.
+        assert db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote_id)).all() == []
+        sealed = db.session.scalars(
+            sa.select(SealedBallot.sealed).where(SealedBallot.vote_id == vote_id)
+        ).all()
+        assert len(sealed) == 4
+        assert not any(receipt.encode() in blob for blob in sealed for receipt in receipts.values())
 
     before_close = app.test_client().get(f"/api/v1/verify/{receipts['Hamburg']}").get_json()
     assert before_close["vote"] == vote_id and before_close["choice"] is None

@@ -13,7 +13,9 @@ import time_machine
 
 from network.cities.models import MembershipStatus
 from network.db import db
-from network.votes.models import Ballot
+from network.votes import sealing
+from network.votes.models import Ballot, SealedBallot, Vote
+from network.votes.queries import vote_key
 from tests.conftest import PASSWORD
 from tests.elections.test_story import (
     CITIES,
@@ -127,9 +129,14 @@ def test_a_ranked_ballot_that_ranks_nobody_is_refused_unless_blank_is_chosen(
     assert "ballot: Blank ballot. It is final." in unescape(review.text)
     assert cast_ballot(council["Vienna"], vote_id, blank="y").status_code == 200
     with app.app_context():
-        assert db.session.scalars(
-            sa.select(Ballot.choice).where(Ballot.vote_id == vote_id)
-        ).all() == [[]]
+        # The election is secret: the ballot is sealed until the count; opened, it is blank.
+        vote = db.session.get(Vote, vote_id)
+        sealed = db.session.scalars(
+            sa.select(SealedBallot.sealed).where(SealedBallot.vote_id == vote_id)
+        ).all()
+        opened = [sealing.unseal(vote_key(vote), vote_id, blob)[1] for blob in sealed]
+        assert opened == [[]]
+        assert db.session.scalars(sa.select(Ballot).where(Ballot.vote_id == vote_id)).all() == []
 
 
 def test_a_tie_no_draw_could_change_elects_without_a_draw(app, council):

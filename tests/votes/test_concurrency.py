@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from network.db import db
-from network.votes.models import Ballot, Participation
+from network.votes.models import Ballot, Participation, SealedBallot
 from tests.conftest import PASSWORD, Factory, log_in, on_postgres
 
 pytestmark = pytest.mark.skipif(
@@ -79,6 +79,8 @@ def test_twenty_simultaneous_ballots_of_one_city_leave_exactly_one(committed_app
     with committed_app.app_context():
         count = sa.select(sa.func.count())
         assert db.session.scalar(count.select_from(Participation)) == 1
-        assert db.session.scalar(count.select_from(Ballot)) == 1
+        # Secret and open: the one ballot is sealed, none is in the clear.
+        assert db.session.scalar(count.select_from(SealedBallot)) == 1
+        assert db.session.scalar(count.select_from(Ballot)) == 0
     result = committed_app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output

@@ -13,7 +13,7 @@ import time_machine
 
 from network.cities.models import MembershipStatus
 from network.db import db
-from network.votes.models import Ballot, Participation
+from network.votes.models import Ballot, Participation, SealedBallot
 from tests.charter.test_story import draft_with_articles, put_to_vote
 from tests.conftest import statements_during
 
@@ -56,14 +56,17 @@ def ballot(client, vote_id, step=None, **data):
 
 
 def written(app, vote_id) -> tuple[int, int]:
-    """Count the vote's participations and ballots."""
+    """Count the vote's participations and ballots (sealed ones too, while it is open)."""
     with app.app_context():
         count = sa.select(sa.func.count())
         return (
             db.session.scalar(
                 count.select_from(Participation).where(Participation.vote_id == vote_id)
             ),
-            db.session.scalar(count.select_from(Ballot).where(Ballot.vote_id == vote_id)),
+            db.session.scalar(count.select_from(Ballot).where(Ballot.vote_id == vote_id))
+            + db.session.scalar(
+                count.select_from(SealedBallot).where(SealedBallot.vote_id == vote_id)
+            ),
         )
 
 
@@ -147,7 +150,10 @@ def test_a_secret_ballot_shows_its_receipt_once_and_never_in_the_cookie(app, cou
     assert "Your city has voted." in page and receipt not in page
     assert "its receipt code was shown once to Seoul Delegate" in page
     with app.app_context():
-        assert db.session.scalar(sa.select(Ballot.city_id).where(Ballot.receipt == receipt)) is None
+        # Sealed while the vote is open: the receipt is nowhere in the clear.
+        assert db.session.scalar(sa.select(Ballot).where(Ballot.receipt == receipt)) is None
+        sealed = db.session.scalars(sa.select(SealedBallot.sealed)).all()
+        assert sealed and all(receipt.encode() not in blob for blob in sealed)
 
 
 # --- a city that cannot vote is told why ---------------------------------------------------

@@ -74,6 +74,27 @@ def _configure_sqlite(dbapi_connection, connection_record) -> None:  # noqa: ANN
     cursor.close()
 
 
+def violates(error: sa.exc.IntegrityError, constraint: str) -> bool:
+    """Tell whether ``error`` is the violation of this one named constraint, and no other.
+
+    A service maps only its own rule's violation (one ballot per city, one signature
+    per city) to its answer; any other integrity error (a primary key taken after a
+    restore, say) is a fault, not "already done". PostgreSQL names the constraint
+    (psycopg's ``diag.constraint_name``); SQLite names its columns ("UNIQUE constraint
+    failed: signatures.declaration_id, signatures.city_id"), compared with the
+    constraint's own in the models' metadata.
+    """
+    diagnosis = getattr(error.orig, "diag", None)
+    if diagnosis is not None:
+        return diagnosis.constraint_name == constraint
+    for table in db.metadata.tables.values():
+        for item in table.constraints:
+            if item.name == constraint:
+                columns = ", ".join(f"{table.name}.{column.name}" for column in item.columns)
+                return str(error.orig) == f"UNIQUE constraint failed: {columns}"
+    return False
+
+
 def limit_waits(engine: Engine, lock_timeout: timedelta, statement_timeout: timedelta) -> None:
     """Bound how long a statement may wait for a lock, and run, on this engine's connections.
 

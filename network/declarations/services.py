@@ -17,7 +17,7 @@ from network.cities.models import City
 from network.cities.rules import is_language_tag, is_valid_slug
 from network.common.errors import Conflict, InvalidInput, NotAllowed
 from network.common.templating import city_name
-from network.db import db
+from network.db import db, violates
 from network.declarations.models import (
     Declaration,
     DeclarationStatus,
@@ -28,6 +28,8 @@ from network.declarations.models import (
 from network.votes.rules import new_receipt
 
 RESERVED_SLUGS = frozenset({"new"})  # /secretariat/declarations/new is the create form
+# The database's guarantee of one signature per city and declaration (models).
+ONE_SIGNATURE_PER_CITY = "uq_signatures_declaration_id_city_id"
 
 
 class NoSigningAuthority(NotAllowed):
@@ -222,7 +224,9 @@ def _add_signature(
     try:
         with db.session.begin_nested():
             db.session.add(signature)
-    except IntegrityError:
+    except IntegrityError as error:
+        if not violates(error, ONE_SIGNATURE_PER_CITY):
+            raise  # a fault, not a second signature: logged, answered 500, nothing written
         raise Conflict(
             _("%(city)s has already signed this declaration.", city=city_name(city))
         ) from None

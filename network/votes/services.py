@@ -32,7 +32,7 @@ from network.common.errors import (
     NotInElectorate,
     VoteNotOpen,
 )
-from network.db import db
+from network.db import db, violates
 from network.votes import rules, sealing, tally
 from network.votes.models import (
     Ballot,
@@ -48,6 +48,8 @@ from network.votes.models import (
 from network.votes.queries import vote_key
 from network.votes.tally import MajorityRule
 
+# The database's guarantee of one ballot per city and vote (models: Participation).
+ONE_BALLOT_PER_CITY = "uq_vote_participations_vote_id_city_id"
 
 @dataclass(frozen=True)
 class VoteRules:
@@ -292,7 +294,9 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
             db.session.add(
                 Participation(vote_id=vote.id, city_id=city.id, cast_at=now, cast_by_id=actor.id)
             )
-    except IntegrityError:
+    except IntegrityError as error:
+        if not violates(error, ONE_BALLOT_PER_CITY):
+            raise  # a fault, not a second ballot: logged, answered 500, nothing written
         raise AlreadyVoted() from None
     recorded = vote.secrecy is Secrecy.recorded
     ballot = Ballot(

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from network.audit.services import record
@@ -76,35 +77,35 @@ def _check_password(password: str, personal: tuple[str, ...] = (), field: str = 
         )
     weakness = rules.password_weakness(password, personal)
     if weakness is not None:
-        raise InvalidInput(WEAKNESS_TEXTS[weakness](), field=field)
+        raise InvalidInput(WEAKNESS_TEXTS[weakness], field=field)
 
 
-# Why a password is refused, with what to do instead (called, to be translated per request).
+# Why a password is refused, with what to do instead.
 WEAKNESS_TEXTS = {
-    rules.Weakness.common: lambda: _(
+    rules.Weakness.common: _l(
         "This is one of the most common passwords: it would be guessed at once. "
         "Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.personal: lambda: _(
+    rules.Weakness.personal: _l(
         "This password contains your name or e-mail address, which would be tried first. "
         "Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.repeats: lambda: _(
+    rules.Weakness.repeats: _l(
         "Repeated characters, such as “aaaa” or “abcabc”, are easy to guess. "
         "Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.sequence: lambda: _(
+    rules.Weakness.sequence: _l(
         "Sequences, such as “abcd” or “1234”, are easy to guess. "
         "Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.keyboard: lambda: _(
+    rules.Weakness.keyboard: _l(
         "Rows of keys, such as “qwerty”, are easy to guess. "
         "Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.dates: lambda: _(
+    rules.Weakness.dates: _l(
         "Dates and years are easy to guess. Choose a passphrase of a few unrelated words."
     ),
-    rules.Weakness.words: lambda: _(
+    rules.Weakness.words: _l(
         "This password is too easy to guess: a few common words or names are tried early. "
         "Make it longer, with words that don't belong together."
     ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -42,9 +43,9 @@ class AgendaItemForm(FlaskForm):
 
 ROLL_CALL_CHOICES = [
     SelectChoice("", _l("Absent")),
-    SelectChoice("yes", _l("Yes")),
-    SelectChoice("no", _l("No")),
-    SelectChoice("abstain", _l("Abstain")),
+    SelectChoice("yes", lazy_pgettext("ballot", "Yes")),
+    SelectChoice("no", lazy_pgettext("ballot", "No")),
+    SelectChoice("abstain", lazy_pgettext("ballot", "Abstain")),
 ]
 
 

@@ -24,6 +24,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.cities", "GET"): (P, 200),
     ("api.city", "GET"): (P, 200),
     ("api.audit_head", "GET"): (P, 200),
+    ("api.audit_entries", "GET"): (P, 200),
     # For the load balancer: liveness asks nothing, readiness the database and Redis.
     ("health.live", "GET"): (P, 200),
     ("health.ready", "GET"): (P, 200),

@@ -29,6 +29,7 @@ DATE_TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 LANGUAGE_MAP = {"type": "object", "additionalProperties": STRING}
+HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -382,6 +383,32 @@ SCHEMAS: dict[str, Any] = {
             "withdrawal_reason": nullable(STRING),
         }
     ),
+    "AuditEntry": {
+        "oneOf": [
+            obj(
+                {
+                    "seq": {"type": "integer", "minimum": 1},
+                    "public": {"const": True},
+                    "prev_hash": HASH,
+                    "created_at": DATE_TIME,
+                    "actor_id": nullable(INTEGER),
+                    "action": STRING,
+                    "subject_type": STRING,
+                    "subject_id": STRING,
+                    "data": {"type": "object"},
+                    "hash": HASH,
+                }
+            ),
+            obj(
+                {
+                    "seq": {"type": "integer", "minimum": 1},
+                    "public": {"const": False},
+                    "prev_hash": HASH,
+                    "hash": HASH,
+                }
+            ),
+        ]
+    },
     "AuditHead": obj(
         {
             "seq": {"type": "integer", "minimum": 0},
@@ -618,6 +645,14 @@ def _paths() -> dict[str, Any]:
             "getAuditHead",
             "Number and hash of the newest entry of the hash-chained audit log",
             ref("AuditHead"),
+        ),
+        f"{PREFIX}/audit/entries": _operation(
+            "listAuditEntries",
+            "The whole audit chain, oldest first: public entries with every field their hash "
+            "covers, the others by their hashes only (tools/verify_public_record.py checks it)",
+            page_of("AuditEntry"),
+            parameters=LIST,
+            bad_request=True,
         ),
         f"{PREFIX}/openapi.json": _operation(
             "getOpenAPI", "This description of the API (OpenAPI 3.1)", ref("OpenAPI")

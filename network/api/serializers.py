@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from flask import url_for
 
+from network.audit.models import AuditEntry
 from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
@@ -253,4 +255,27 @@ def signature_row(row: Any) -> dict[str, Any]:
         "verification_code": row.verification_code,
         "withdrawn": row.withdrawn_at is not None,
         "withdrawal_reason": row.withdrawal_reason,
+    }
+
+
+def audit_entry(entry: AuditEntry) -> dict[str, Any]:
+    """Serialise one link of the chain for verification from outside.
+
+    A public entry comes whole, with every field its hash covers, so anyone can
+    recompute it (``audit.rules.entry_hash``). Any other entry (accounts, a secret
+    ballot's privacy) gives only its number and the hashes that link it, so the chain
+    can still be followed through it without revealing what it records.
+    """
+    link = {"seq": entry.seq, "public": entry.public, "prev_hash": entry.prev_hash}
+    if not entry.public:
+        return {**link, "hash": entry.hash}
+    return {
+        **link,
+        "created_at": entry.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "data": entry.data,
+        "hash": entry.hash,
     }

@@ -273,6 +273,13 @@ def audit_head() -> Response:
     return jsonify(seq=head.seq, hash=head.hash)
 
 
+@bp.route("/audit/entries")
+@public
+def audit_entries() -> Response:
+    """Give the whole chain, oldest first: public entries whole, others by their hashes only."""
+    return _list(audit_queries.chain_statement(), serializers.audit_entry)
+
+
 @bp.route("/openapi.json")
 @public
 def openapi() -> Response:

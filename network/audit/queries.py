@@ -46,3 +46,8 @@ def latest_entries_statement() -> sa.Select[tuple[AuditEntry]]:
 def public_entries_statement() -> sa.Select[tuple[AuditEntry]]:
     """Select the entries that are public by nature, newest first, for the open record."""
     return sa.select(AuditEntry).where(AuditEntry.public).order_by(AuditEntry.seq.desc())
+
+
+def chain_statement() -> sa.Select[tuple[AuditEntry]]:
+    """Every entry, oldest first: the whole chain, as the open data publishes it."""
+    return sa.select(AuditEntry).order_by(AuditEntry.seq)

@@ -101,6 +101,7 @@ def samples(world: dict) -> dict[str, list[str]]:
             "/seoul-declaration-2017?lang=!!",
         ],
         "/audit/head": [""],
+        "/audit/entries": ["", "?per_page=3&page=2", "?page=0"],
         "/openapi.json": [""],
     }
 

@@ -190,6 +190,7 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
     slug = "joint-agreement-2018"
     return {
         "/api/v1/audit/head": "/api/v1/audit/head",
+        "/api/v1/audit/entries": "/api/v1/audit/entries",
         "/api/v1/charter": "/api/v1/charter",
         "/api/v1/charter/versions": "/api/v1/charter/versions",
         "/api/v1/cities": "/api/v1/cities",

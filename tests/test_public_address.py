@@ -22,16 +22,42 @@ def public_address(app, monkeypatch):
         monkeypatch.setitem(app.config, key, value)
 
 
-@pytest.mark.parametrize("host", ["evil.example", "dwcn.example.evil.example", "localhost"])
+# Every page that renders an absolute URL, and a few that don't.
+ABSOLUTE = (
+    "/api/v1/cities",
+    "/api/v1/charter/versions",
+    "/api/v1/elections",
+    "/api/v1/resolutions",
+    "/api/v1/declarations",
+    "/resolutions/feed.atom",
+    "/declarations/feed.atom",
+)
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["evil.example", "dwcn.example.evil.example", "localhost", "dwcn.example@evil.example"],
+)
 def test_requests_for_another_host_are_refused(client, public_address, host):
-    for path in ("/", "/api/v1/cities", "/resolutions/feed.atom", "/login"):
+    for path in ("/", "/login", "/account", *ABSOLUTE):
         assert client.get(path, headers={"Host": host}).status_code == 400, (host, path)
+    forwarded = client.get(
+        "/api/v1/cities", base_url=PUBLIC, headers={"X-Forwarded-Host": host}
+    )  # not trusted without TRUST_PROXY_HOPS: the public address answers as itself
+    assert forwarded.status_code == 200
 
 
 def test_the_api_and_feeds_link_to_the_public_address(client, make, public_address):
     make.city("Seoul")
     city = client.get("/api/v1/cities/seoul", base_url=PUBLIC).get_json()
     assert city["url"] == f"{PUBLIC}/cities/seoul"
+    for path in ABSOLUTE:
+        text = client.get(path, base_url=PUBLIC).get_data(as_text=True)
+        for link in re.findall(r'https?://[^"/<\s]+', text):
+            assert link == PUBLIC or link.startswith(("http://www.w3.org", "https://www.")), (
+                path,
+                link,
+            )
     for feed in ("/resolutions/feed.atom", "/declarations/feed.atom"):
         text = client.get(feed, base_url=PUBLIC).get_data(as_text=True)
         links = re.findall(r'(?:href="|<id>)([^"<]+)', text)

@@ -51,6 +51,7 @@ from network.votes.tally import MajorityRule
 # The database's guarantee of one ballot per city and vote (models: Participation).
 ONE_BALLOT_PER_CITY = "uq_vote_participations_vote_id_city_id"
 
+
 @dataclass(frozen=True)
 class VoteRules:
     """The rules a vote takes at opening, and where they come from."""

@@ -107,8 +107,10 @@ TAMPERING: dict[str, tuple[Callable[[dict], Callable[[], Any]], str]] = {
         "vote {motion_vote}: 2 ballots stored for 1 cities that voted",
     ),
     "a sealed ballot deleted from an open secret vote": (
-        lambda w: lambda: db.session.execute(
-            sa.delete(SealedBallot).where(SealedBallot.vote_id == w["runoff"])
+        lambda w: (
+            lambda: db.session.execute(
+                sa.delete(SealedBallot).where(SealedBallot.vote_id == w["runoff"])
+            )
         ),
         "vote {runoff}: 0 ballots stored for 1 cities that voted",
     ),

@@ -1,4 +1,11 @@
-"""CSV export helpers: cells neutralised against formulas, rows sent in bounded chunks."""
+"""CSV export helpers: cells neutralised against formulas, rows sent in bounded chunks.
+
+Every CSV export is written the same way: UTF-8, a header row, booleans as ``true`` or
+``false``, no value as an empty cell, and a cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return prefixed with ``'`` so a spreadsheet shows it instead
+of running it. ``?bom=1`` starts the file with a byte order mark, which Excel on
+Windows needs to read UTF-8 (Korean, accents) rather than the system's code page.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,14 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
+from flask_babel import gettext as _
 
+from network.common.errors import BadParameter
+
+# The byte order mark, as the first character of the file: EF BB BF in UTF-8.
+BOM = "\ufeff"
+BOM_VALUES = {"1": True, "0": False}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Rows are sent in chunks of about this many characters: one write per row made 13,000
 # writes to the socket for a large export, while memory stays as flat either way.
@@ -15,7 +28,13 @@ CHUNK = 64 * 1024
 
 
 def safe_cell(value: object) -> str:
-    """Return a cell's text, neutralising what a spreadsheet would run as a formula."""
+    """Return a cell's text, neutralising what a spreadsheet would run as a formula.
+
+    Booleans are ``true`` and ``false`` in every export (as in the JSON), never
+    Python's ``True``.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
@@ -71,13 +90,39 @@ def csv_text(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     return "".join(csv_lines(header, rows))
 
 
+def asked_bom() -> bool:
+    """Return whether the request asks for a byte order mark (``?bom=1``; ``0`` or none: no).
+
+    Any other value, an empty one or the parameter given twice is refused with a 400
+    rather than ignored, so a typo does not silently give a file Excel garbles.
+    """
+    values = request.args.getlist("bom")
+    if not values:
+        return False
+    if len(values) > 1 or values[0] not in BOM_VALUES:
+        raise BadParameter(
+            _("The bom parameter must be 1 (start the file with a byte order mark) or 0.")
+        )
+    return BOM_VALUES[values[0]]
+
+
+def with_bom(lines: Iterator[str]) -> Iterator[str]:
+    """Yield ``lines`` with the byte order mark before the first one."""
+    yield BOM + next(lines, "")
+    yield from lines
+
+
 def csv_response(header: list[str], rows: Iterable[Iterable[object]], filename: str) -> Response:
     """Stream a CSV download; ``rows`` is read lazily, while the response is sent.
 
     The request context (and so the database session) stays open until the last row.
+    ``?bom=`` is checked here, before any row is read: a wrong value answers 400.
     """
+    lines = csv_lines(header, rows)
+    if asked_bom():
+        lines = with_bom(lines)
     return Response(
-        stream_with_context(csv_lines(header, rows)),
+        stream_with_context(lines),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -251,3 +252,26 @@ def signed_by(city_id: int) -> list[Declaration]:
             .order_by(Declaration.opened_on)
         )
     )
+
+
+def signature_times(declaration_ids: list[int]) -> dict[int, datetime]:
+    """Return, per declaration, the time of its latest signature or withdrawal (one statement).
+
+    A declaration's feed entry is updated when a city signs it or takes its signature back.
+    """
+    if not declaration_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Signature.declaration_id,
+            sa.func.max(Signature.recorded_at),
+            sa.func.max(Signature.withdrawn_at),
+        )
+        .where(Signature.declaration_id.in_(declaration_ids))
+        .group_by(Signature.declaration_id)
+    )
+    return {
+        declaration_id: max(moment for moment in (signed, withdrawn) if moment is not None)
+        for declaration_id, signed, withdrawn in rows
+        if signed is not None or withdrawn is not None
+    }

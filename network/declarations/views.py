@@ -6,6 +6,7 @@ import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -28,13 +29,13 @@ from network.auth.models import Role, User
 from network.cities import queries as city_queries
 from network.cities.models import City
 from network.cities.rules import is_language_tag
-from network.common import clock
+from network.common import clock, feeds
 from network.common.decorators import public, role_required
 from network.common.enums import label
 from network.common.errors import DomainError
 from network.common.export import chunked, csv_response
 from network.common.forms import show_error
-from network.common.languages import asked_language
+from network.common.languages import asked_language, content_language, is_same_language
 from network.common.pagination import Window, page_request
 from network.common.templating import city_name
 from network.db import db
@@ -43,6 +44,7 @@ from network.declarations.forms import SignForm
 from network.declarations.models import (
     Declaration,
     DeclarationStatus,
+    DeclarationText,
     Signature,
     SignatureMode,
 )
@@ -219,15 +221,59 @@ def signatures_json(slug: str) -> Response:
     return Response(stream_with_context(chunked(body())), mimetype="application/json")
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """A declaration as a feed entry: its text in the feed's language, and its times."""
+
+    declaration: Declaration
+    text: DeclarationText | None
+    language: str | None  # the text's BCP 47 tag, for xml:lang
+    published: datetime
+    updated: datetime
+
+
+def feed_entry(declaration: Declaration, language: str, signed: datetime | None) -> FeedEntry:
+    """Describe ``declaration`` for the feed in ``language``.
+
+    Published when it was opened (not before it was recorded); updated by its latest
+    signature or withdrawal, or its closing, whichever came last.
+    """
+    text = next(
+        (text for code, text in declaration.texts.items() if is_same_language(code, language)),
+        None,
+    ) or declaration.text_in(language)
+    published = feeds.latest(declaration.created_at, feeds.start_of(declaration.opened_on))
+    tag = content_language(text.language) if text is not None else None
+    return FeedEntry(
+        declaration=declaration,
+        text=text,
+        language=tag.tag if tag else None,
+        published=published,
+        updated=feeds.latest(published, signed, feeds.start_of(declaration.closed_on)),
+    )
+
+
 @bp.route("/feed.atom")
 @public
 def feed() -> Response:
-    """Publish the declarations as an Atom feed."""
+    """Publish the declarations as an Atom feed, in ``?lang=`` or the reader's language."""
+    language = feeds.feed_language()
     declarations = list(db.session.scalars(queries.public_statement().limit(50)))
-    body = render_template(
-        "declarations/feed.xml", declarations=declarations, locale=str(get_locale())
+    signed = queries.signature_times([declaration.id for declaration in declarations])
+    entries = sorted(
+        (
+            feed_entry(declaration, language.content, signed.get(declaration.id))
+            for declaration in declarations
+        ),
+        key=lambda entry: (entry.updated, entry.declaration.id),
+        reverse=True,
     )
-    return Response(body, mimetype="application/atom+xml")
+    return feeds.atom_response(
+        "declarations/feed.xml",
+        language,
+        entries=entries,
+        updated=feeds.feed_updated(entry.updated for entry in entries),
+    )
 
 
 def _password_failed(response: Response) -> bool:

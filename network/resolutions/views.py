@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from werkzeug import Response
 
+from network.common import feeds
 from network.common.decorators import public
 from network.common.http import search_text, small_int
 from network.common.markdown import render
@@ -68,6 +69,12 @@ def show(year: int, sequence: int) -> str:
 @bp.route("/feed.atom")
 @public
 def feed() -> Response:
-    """Publish the newest resolutions as an Atom feed."""
-    body = render_template("resolutions/feed.xml", resolutions=queries.latest())
-    return Response(body, mimetype="application/atom+xml")
+    """Publish the newest resolutions as an Atom feed, in ``?lang=`` or the reader's language."""
+    language = feeds.feed_language()
+    resolutions = queries.latest()
+    return feeds.atom_response(
+        "resolutions/feed.xml",
+        language,
+        resolutions=resolutions,
+        updated=feeds.feed_updated(resolution.created_at for resolution in resolutions),
+    )

@@ -125,6 +125,10 @@ def test_one_feed_per_language(client, people):
     assert french.get(XML_LANG) == "fr"
     title = entries(french)[0].find(f"{ATOM}title")
     assert (title.text, title.get(XML_LANG)) == ("Declaration on the living wage", "en")
+    # A language the interface lacks: the feed's words in the reader's language.
+    german = atom(client.get(f"{FEEDS[1]}?lang=de", headers={"Accept-Language": "ko"}))
+    assert german.get(XML_LANG) == "ko" and german.find(f"{ATOM}title").text.endswith("공동선언")
+    assert entries(german)[0].find(f"{ATOM}title").get(XML_LANG) == "en"
     # A tag with a region finds its language; without ?lang=, the reader's language.
     assert atom(client.get(f"{FEEDS[1]}?lang=en-US")).get(XML_LANG) == "en"
     reader = atom(client.get(FEEDS[1], headers={"Accept-Language": "ko"}))

@@ -30,6 +30,8 @@ URL = {"type": "string", "format": "uri"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
 LANGUAGE_MAP = {"type": "object", "additionalProperties": STRING}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+# A language, with a script or region if any (the rule of network.cities.rules).
+LANGUAGE_TAG = "^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -238,7 +240,19 @@ SCHEMAS: dict[str, Any] = {
                     "source": nullable(STRING),
                 }
             ),
-            "options": {"type": "array", "items": obj({"id": INTEGER, "label": STRING})},
+            "options": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "id": INTEGER,
+                        "label": STRING,
+                        "city": {
+                            **nullable(SLUG),
+                            "description": "the candidate city's slug, as /elections names it",
+                        },
+                    }
+                ),
+            },
             "result": {**ref("Result"), "description": "once the vote is closed"},
             "roll_call": {
                 "type": "array",
@@ -473,7 +487,12 @@ PARAMETERS: dict[str, Any] = {
         "description": "language of the texts and of the cities' names (else the "
         "interface's); a text falls back to the authoritative one, and says which language "
         "it gives; a city without a name in it is named in English",
-        "schema": {"type": "string", "examples": ["en", "ko"]},
+        "schema": {
+            "type": "string",
+            "pattern": LANGUAGE_TAG,
+            "examples": ["en", "ko", "en-US", "zh-Hant"],
+            "description": "a BCP 47 language tag; a region (en-US) is read as its language (en)",
+        },
     },
     "If-None-Match": {
         "name": "If-None-Match",
@@ -672,9 +691,17 @@ def document(version: str) -> dict[str, Any]:
             "description": (
                 "Every list is {items, page, per_page, total}; every error is "
                 '{"error": {"code", "message"}} with its HTTP status; dates are ISO 8601. '
-                "Answers carry an ETag: send it back in If-None-Match for a 304."
+                "Answers carry an ETag and a Last-Modified: send them back in "
+                "If-None-Match or If-Modified-Since for a 304. Any site may read the API "
+                "from a browser (CORS, no credentials). The data is published under the "
+                "Creative Commons Attribution 4.0 licence (CC BY 4.0; each answer links to "
+                'it with Link: rel="license"); the software that serves it is under the '
+                "GNU AGPL 3.0 or later."
             ),
-            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+            "license": {
+                "name": "Creative Commons Attribution 4.0 International (data)",
+                "identifier": "CC-BY-4.0",
+            },
         },
         "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
         "servers": [{"url": "/"}],

@@ -131,7 +131,11 @@ def vote(
             "quorum": str(vote.quorum) if vote.quorum else None,
             "source": vote.rules_source,
         },
-        "options": [{"id": o.id, "label": o.label} for o in vote.options],
+        # ``city``: the candidate city's slug, as /elections names candidates.
+        "options": [
+            {"id": o.id, "label": o.label, "city": o.city.slug if o.city else None}
+            for o in vote.options
+        ],
     }
     if vote.status is VoteStatus.closed and vote.result is not None:
         body["result"] = vote.result

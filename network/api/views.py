@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, request
+from babel import Locale
+from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 from werkzeug import Response
 
 from network.api import serializers
+from network.api.openapi import PARAMETERS, PREFIX
 from network.api.openapi import document as openapi_document
 from network.audit import queries as audit_queries
 from network.charter import queries as charter_queries
@@ -22,7 +26,13 @@ from network.cities.rules import is_language_tag
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
-from network.common.http import client_address, search_text, small_int
+from network.common.http import (
+    client_address,
+    search_text,
+    small_int,
+    strict_country,
+    strict_enum,
+)
 from network.common.pagination import Window, api_page_request
 from network.db import db
 from network.declarations import queries as declaration_queries
@@ -53,39 +63,115 @@ def _list(statement: Any, serialise: Any) -> Response:
     )
 
 
-def _content_language() -> str:
-    """Return the language asked for with ``?lang=`` (any code), else the interface's."""
-    from flask_babel import get_locale
+DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+# What a page on another site may ask of the API (CORS): reads only, no credentials.
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": (
+        "ETag, Last-Modified, Content-Language, Link, Retry-After, "
+        "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+    ),
+}
+CORS_PREFLIGHT = {
+    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, If-None-Match, If-Modified-Since",
+    "Access-Control-Max-Age": "86400",
+}
 
+
+def _is_api_request() -> bool:
+    return request.path == PREFIX or request.path.startswith(PREFIX + "/")
+
+
+@bp.after_app_request
+def api_headers(response: Response) -> Response:
+    """Mark every API answer with its data licence, its language and CORS (reads only).
+
+    Only under /api/v1, which reads no session and writes none: no page with a session
+    is ever open to other sites.
+    """
+    if not _is_api_request():
+        return response
+    response.headers["Link"] = f'<{DATA_LICENSE}>; rel="license"'
+    response.headers.setdefault("Content-Language", g.get("api_language") or _tag(get_locale()))
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        response.headers.update(CORS_HEADERS)
+        if request.method == "OPTIONS" and "Access-Control-Request-Method" in request.headers:
+            response.headers.update(CORS_PREFLIGHT)
+    return response
+
+
+def _tag(code: Any) -> str:
+    return str(code).replace("_", "-")
+
+
+# Query parameters whose value an empty string can never be (numbers, codes, enumerations).
+def _may_be_empty(schema: dict[str, Any]) -> bool:
+    return schema.get("type") == "string" and not {"pattern", "enum"} & schema.keys()
+
+
+@functools.cache
+def _documented_parameters(version: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """Return, for each API path, its query parameters' schemas (from the OpenAPI document)."""
+    paths = openapi_document(version)["paths"]
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for path, operations in paths.items():
+        for parameter in operations["get"]["parameters"]:
+            if "$ref" in parameter:
+                parameter = PARAMETERS[parameter["$ref"].rsplit("/", 1)[1]]
+            if parameter["in"] == "query":
+                found.setdefault(path, {})[parameter["name"]] = parameter["schema"]
+    return found
+
+
+@bp.before_request
+def refuse_ambiguous_parameters() -> None:
+    """Refuse a documented query parameter given twice, or empty where it cannot be.
+
+    ``?page=&page=abc`` or ``?country=`` mean nothing the schema allows: 400, as for
+    any other value outside it, rather than reading the first or ignoring it.
+    """
+    if request.url_rule is None:
+        return
+    path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", request.url_rule.rule)
+    documented = _documented_parameters(current_app.extensions["network_version"]).get(path, {})
+    for name, schema in documented.items():
+        values = request.args.getlist(name)
+        if len(values) > 1:
+            raise BadParameter(_("“%(name)s” may be given only once.", name=name))
+        if values == [""] and not _may_be_empty(schema):
+            raise BadParameter(_("“%(name)s” must not be empty.", name=name))
+
+
+def _content_language() -> str:
+    """Return the language asked for with ``?lang=``, else the interface's.
+
+    A tag with a region or a script names its language (``en-US`` is ``en``), and its
+    script where that tells texts apart (``zh-Hant`` is ``zh_Hant``).
+    """
     wanted = (request.args.get("lang") or "").strip()
-    if wanted and not is_language_tag(wanted):
-        raise BadParameter(_("“lang” must be a language code such as en or ko."))
-    return wanted or str(get_locale())
+    if not wanted:
+        language = str(get_locale())
+    elif not is_language_tag(wanted):
+        raise BadParameter(_("“lang” must be a language tag such as en, ko, en-US or zh-Hant."))
+    else:
+        locale = Locale.parse(wanted.replace("-", "_"))
+        language = locale.language + (f"_{locale.script}" if locale.script else "")
+    g.api_language = _tag(language)
+    return language
 
 
 def _strict_enum(enum_class: type, name: str) -> Any:
-    raw = request.args.get(name)
-    if not raw:
-        return None
-    try:
-        return enum_class(raw)
-    except ValueError:
-        allowed = ", ".join(member.value for member in enum_class)
-        raise BadParameter(
-            _("“%(name)s” must be one of: %(allowed)s.", name=name, allowed=allowed)
-        ) from None
+    return strict_enum(enum_class, request.args, name)
 
 
 @bp.route("/cities")
 @public
 def cities() -> Response:
     """List cities, filtered by ``region``, ``country``, ``status`` and ``q``."""
-    country = (request.args.get("country") or "").strip()
-    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-        raise BadParameter(_("“country” must be an ISO 3166-1 alpha-2 code."))
     filters = city_queries.DirectoryFilter(
         region=_strict_enum(Region, "region"),
-        country=country.upper() or None,
+        country=strict_country(request.args),
         status=_strict_enum(MembershipStatus, "status"),
         q=search_text(request.args.get("q")),
     )
@@ -122,7 +208,9 @@ def charter() -> Response | tuple[Response, int]:
     version = charter_queries.version_in_force()
     if version is None:
         return _json_error(404, _("No charter is in force yet; the founding rules apply."))
-    return jsonify(serializers.charter_version(version, _content_language()))
+    body = serializers.charter_version(version, _content_language())
+    g.api_language = ", ".join(sorted({_tag(a["language"]) for a in body["articles"]})) or None
+    return jsonify(body)
 
 
 @bp.route("/charter/versions")
@@ -239,7 +327,10 @@ def declaration(slug: str) -> Response | tuple[Response, int]:
     if found is None:
         return _json_error(404, _("No declaration has this address."))
     count = declaration_queries.signature_counts([found])[found.id]
-    return jsonify(serializers.declaration(found, _content_language(), count))
+    body = serializers.declaration(found, _content_language(), count)
+    if body["language"]:
+        g.api_language = _tag(body["language"])  # the text's, when it falls back
+    return jsonify(body)
 
 
 @bp.route("/declarations/<slug>/signatures")

@@ -12,7 +12,7 @@ from network.cities.rules import is_language_tag
 from network.common import clock
 from network.common.decorators import public
 from network.common.export import csv_response
-from network.common.http import search_text
+from network.common.http import search_text, strict_country, strict_enum
 from network.common.languages import asked_language
 from network.common.pagination import page_request
 from network.common.templating import countries_by_name
@@ -103,6 +103,14 @@ def export_csv() -> Response:
     """
     wanted = (request.args.get("lang") or "").strip()[:16]
     language = wanted if wanted and is_language_tag(wanted) else None
+    # A filter outside what the directory knows is refused (400), as the API does,
+    # rather than exporting every city as if it were not there.
+    filters = queries.DirectoryFilter(
+        region=strict_enum(Region, request.args, "region"),
+        country=strict_country(request.args),
+        status=strict_enum(MembershipStatus, request.args, "status"),
+        q=search_text(request.args.get("q")),
+    )
     header = list(queries.EXPORT_COLUMNS)
     if language is not None:
         header.insert(header.index("name") + 1, queries.LOCAL_NAME)
@@ -117,8 +125,6 @@ def export_csv() -> Response:
             row.joined_on.isoformat() if row.joined_on else "",
             row.website,
         ]
-        for row in queries.directory_export_rows(
-            directory_filter_from(request.args), language=language
-        )
+        for row in queries.directory_export_rows(filters, language=language)
     )
     return csv_response(header, rows, "dwcn-cities.csv")

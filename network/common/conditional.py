@@ -14,7 +14,11 @@ export or API answer is a hash of:
 - the host, path, query string and interface language: what the page is of, and in;
 - the application's version: a new release renders differently.
 
-A matching ``If-None-Match`` gets a 304 without rendering; with ``PUBLIC_CACHE`` on,
+A matching ``If-None-Match`` gets a 304 without rendering; ``If-None-Match: *`` and
+``If-Modified-Since`` are weighed only once the view has answered 200, so a request the
+view refuses (404, 400) is refused whatever its preconditions. ``Last-Modified`` is the
+latest of the head entry's time, today's midnight (UTC) and the closing time of an open
+vote just passed: the times at which the marks last moved. With ``PUBLIC_CACHE`` on,
 a rendered body is kept under the same validator, so a new audit entry invalidates
 every kept page at once (old entries simply stop being asked for and expire).
 
@@ -46,7 +50,7 @@ import contextlib
 import hashlib
 import os
 import pickle
-from datetime import datetime
+from datetime import UTC, datetime, time
 from importlib import metadata
 from typing import Any
 
@@ -56,6 +60,7 @@ from flask import Flask, Response, current_app, g, has_app_context, request, ses
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy.orm import Session
+from werkzeug.http import is_resource_modified
 
 from network.audit.models import AuditEntry, AuditHead
 from network.common import clock
@@ -101,7 +106,15 @@ KNOWN_PARAMETERS = frozenset(
 MAX_KEPT_QUERY = 200
 # Response headers kept with a cached body, the validator's among them (the security
 # headers are added to every answer).
-KEPT_HEADERS = ("Content-Type", "Content-Disposition", "ETag", "Cache-Control", "Vary")
+KEPT_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "Cache-Control",
+    "Vary",
+)
 
 
 def app_version() -> str:
@@ -370,6 +383,22 @@ def validator(marks: tuple[Any, ...], parts: tuple[str, ...]) -> str:
     return _digest((version, *marks, *place))
 
 
+def last_modified(marks: Marks) -> datetime:
+    """Return when the state the marks describe last moved, to the second (see above)."""
+    seq, _hash, closings = marks
+    created = db.session.scalar(sa.select(AuditEntry.created_at).where(AuditEntry.seq == seq))
+    created = created or datetime(1970, 1, 1, tzinfo=UTC)  # no entry yet
+    now = clock.now()
+    midnight = datetime.combine(now.date(), time(), tzinfo=UTC)
+    passed = [closing for closing in closings if closing <= now]
+    latest = max([_aware(created), midnight, *map(_aware, passed)])
+    return latest.replace(microsecond=0)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _revalidate(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     response.cache_control.no_cache = True  # a browser may keep it, but asks each time
@@ -416,7 +445,12 @@ def before_public_read() -> Response | None:
             published, kept = shared.read_with_page(None if request.if_none_match else page)
         elif page is not None:
             kept, local = shared.local_page(page), True
-    etag = g.public_etag = validator(state_marks(published), parts)
+    marks = g.public_marks = published or current_marks()
+    etag = g.public_etag = validator(state_marks(marks), parts)
+    if request.if_none_match.star_tag or (request.if_modified_since and not request.if_none_match):
+        # Weighed once the view has validated the request (after_public_read): a 404 or
+        # a 400 stays one, whatever the preconditions say.
+        return None
     if request.if_none_match.contains_weak(etag):
         g.public_answered = True
         return _revalidate(Response(status=304), etag)
@@ -452,6 +486,12 @@ def after_public_read(response: Response) -> Response:
     if response.status_code != 200:
         return response
     _revalidate(response, etag)
+    response.last_modified = last_modified(g.public_marks)
+    if not is_resource_modified(
+        request.environ, etag=etag, last_modified=response.last_modified
+    ) or request.if_none_match.contains_weak(etag):
+        response.status_code = 304  # werkzeug sends neither body nor entity headers
+        return response
     if (
         current_app.config["PUBLIC_CACHE"]
         and request.method == "GET"

@@ -211,13 +211,13 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # noqa: ANN202
         status = error.code or 500
-        if wants_json():
-            return json_error(status)
-        title, text = PAGE_TEXTS.get(status, (error.name, error.description))
-        response = render(status, title, text)
+        allow = {}
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
-            return response[0], status, {"Allow": ", ".join(error.valid_methods)}
-        return response
+            allow = {"Allow": ", ".join(error.valid_methods)}
+        if wants_json():
+            return (*json_error(status), allow)
+        title, text = PAGE_TEXTS.get(status, (error.name, error.description))
+        return (*render(status, title, text), allow)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):  # noqa: ANN202

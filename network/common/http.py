@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import request
+from flask_babel import gettext as _
+
+from network.common.errors import BadParameter
 
 
 def client_address() -> str:
@@ -43,3 +48,31 @@ def search_text(raw: str | None) -> str | None:
     """
     text = "".join(c for c in raw or "" if c.isprintable() or c.isspace()).strip()
     return text[:SEARCH_MAX_LENGTH] or None
+
+
+def strict_enum(enum_class: type, args: Mapping[str, str], name: str) -> Any:
+    """Read ``args[name]`` as a member of ``enum_class`` (None when absent or empty).
+
+    :raises BadParameter: naming the allowed values, when it is none of them.
+    """
+    raw = args.get(name)
+    if not raw:
+        return None
+    try:
+        return enum_class(raw)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_class)
+        raise BadParameter(
+            _("“%(name)s” must be one of: %(allowed)s.", name=name, allowed=allowed)
+        ) from None
+
+
+def strict_country(args: Mapping[str, str]) -> str | None:
+    """Read ``args["country"]`` as an ISO 3166-1 alpha-2 code, upper case (None when absent).
+
+    :raises BadParameter: when it is not two ASCII letters.
+    """
+    country = (args.get("country") or "").strip()
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise BadParameter(_("“country” must be an ISO 3166-1 alpha-2 code."))
+    return country.upper() or None

@@ -44,6 +44,17 @@ def init_security_headers(app: Flask) -> None:
             headers.setdefault(name, value)
         return response
 
+    def drop_retry_after(response: Response) -> Response:
+        # Flask-Limiter sends its reset time as Retry-After with every answer of a
+        # throttled route; it means "wait" only on a 429 (and a 503 sets its own).
+        if response.status_code not in {429, 503}:
+            response.headers.pop("Retry-After", None)
+        return response
+
+    # After-request hooks run last-registered first: at the front, this one runs after
+    # every other, the rate limiter's among them.
+    app.after_request_funcs.setdefault(None, []).insert(0, drop_retry_after)
+
 
 def security_headers(app: Flask) -> list[tuple[str, str]]:
     """Return the headers every answer carries (HSTS only where cookies are Secure)."""

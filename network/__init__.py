@@ -121,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     from network.secretariat.declarations import bp as secretariat_declarations_bp
     from network.secretariat.elections import bp as secretariat_elections_bp
     from network.secretariat.views import bp as secretariat_bp
+    from network.site.views import bp as site_bp
     from network.verify.views import bp as verify_bp
     from network.votes.views import bp as votes_bp
 
@@ -143,6 +144,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         public_audit_bp,
         api_bp,
+        site_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

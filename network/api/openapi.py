@@ -460,6 +460,17 @@ SCHEMAS: dict[str, Any] = {
             ),
         ]
     },
+    "Index": obj(
+        {
+            "endpoints": {
+                "type": "array",
+                "items": obj({"path": STRING, "summary": STRING}),
+            },
+            "openapi": URL,
+            "documentation": URL,
+            "license": URL,
+        }
+    ),
     "OpenAPI": obj({"openapi": STRING, "info": {"type": "object"}, "paths": {"type": "object"}}),
 }
 
@@ -556,6 +567,11 @@ LIST = [_param("page"), _param("per_page")]
 
 def _paths() -> dict[str, Any]:
     return {
+        f"{PREFIX}/": _operation(
+            "getIndex",
+            "The routes of this API, its description (OpenAPI) and its data licence",
+            ref("Index"),
+        ),
         f"{PREFIX}/cities": _operation(
             "listCities",
             "Member cities, by English name, filtered and searched",

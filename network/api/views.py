@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from babel import Locale
-from flask import Blueprint, current_app, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
@@ -369,6 +369,22 @@ def audit_head() -> Response:
 def audit_entries() -> Response:
     """Give the whole chain, oldest first: public entries whole, others by their hashes only."""
     return _list(audit_queries.chain_statement(), serializers.audit_entry)
+
+
+@bp.route("/")
+@public
+def index() -> Response:
+    """List the API's routes (from the OpenAPI document), its description and its licence."""
+    document = openapi_document(current_app.extensions["network_version"])
+    return jsonify(
+        endpoints=[
+            {"path": path, "summary": operations["get"]["summary"]}
+            for path, operations in document["paths"].items()
+        ],
+        openapi=url_for("api.openapi", _external=True),
+        documentation=url_for("site.open_data", _external=True),
+        license=DATA_LICENSE,
+    )
 
 
 @bp.route("/openapi.json")

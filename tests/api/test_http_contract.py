@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from werkzeug.http import http_date, parse_date
 
 API = "/api/v1"
@@ -181,3 +182,27 @@ def test_api_answers_carry_the_data_licence(client, demo):
         assert client.get(url).headers["Link"] == LICENSE_LINK
     document = client.get(f"{API}/openapi.json").get_json()
     assert document["info"]["license"]["identifier"] == "CC-BY-4.0"
+
+
+def test_the_index_lists_every_documented_route(client, demo):
+    index = client.get(f"{API}/").get_json()
+    document = client.get(f"{API}/openapi.json").get_json()
+    assert sorted(e["path"] for e in index["endpoints"]) == sorted(document["paths"])
+    assert index["documentation"].endswith("/open-data")
+
+
+def test_the_documentation_page_is_rendered_from_the_document(client, demo):
+    page = client.get("/open-data", headers={"Accept-Language": "ko"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and '<script src="http' not in html
+    document = client.get(f"{API}/openapi.json").get_json()
+    for path, operations in document["paths"].items():
+        assert f"GET {path}" in html
+        assert escape(operations["get"]["summary"]) in html
+    assert "per_page" in html and "creativecommons.org/licenses/by/4.0/" in html
+
+
+def test_every_page_links_to_the_documentation_and_the_data_licence(client, demo):
+    html = client.get("/cities/").get_data(as_text=True)
+    assert 'href="/open-data"' in html
+    assert 'href="https://creativecommons.org/licenses/by/4.0/" rel="license"' in html

@@ -103,6 +103,7 @@ def samples(world: dict) -> dict[str, list[str]]:
         "/audit/head": [""],
         "/audit/entries": ["", "?per_page=3&page=2", "?page=0"],
         "/openapi.json": [""],
+        "/": [""],
     }
 
 

@@ -1,0 +1,1 @@
+"""Pages about the site itself: the open-data page, robots.txt, the sitemap, security.txt."""

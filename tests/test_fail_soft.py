@@ -283,6 +283,7 @@ class PrivateCluster:
 def test_postgres_stopped_then_back(restore_limiter):
     cluster = PrivateCluster()
     cluster.start()
+    app = None
     try:
         app = create_app(
             "testing",
@@ -322,7 +323,13 @@ def test_postgres_stopped_then_back(restore_limiter):
         assert client.get("/health/ready").get_json()["status"] == "ready"
         verify = runner.invoke(args=["audit", "verify"])
         assert verify.exit_code == 0, verify.output
-        with app.app_context():
-            db.engine.dispose()
     finally:
+        if app is not None:
+            # The announcements' listening connection is the process's own, outside the
+            # pool: close it, or the garbage collector finds it open in a later test.
+            listener = app.extensions.get("network_marks_listener")
+            if listener is not None:
+                listener.close()
+            with app.app_context():
+                db.engine.dispose()
         cluster.remove()

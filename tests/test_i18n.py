@@ -163,7 +163,7 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path: Path):
             for m in catalogue(locale)
             if m.id
         }
-        missing = sorted(extracted - known)
+        missing = sorted(extracted - known, key=lambda m: (m[0] or "", m[1]))
         assert missing == [], f"{locale}: run `make translations` and translate {missing[:5]}"
 
 

@@ -45,6 +45,8 @@ class BaseConfig:
     BALLOT_KEY = DEV_BALLOT_KEY
     DATABASE_URL: str | None = None  # SQLite in instance/ when unset
     REDIS_URL: str | None = None
+    # Whom to tell about a security problem (/.well-known/security.txt, SECURITY.md).
+    SECURITY_CONTACT = "mailto:security@dwcn.example.org"
     # The site's public address (https://dwcn.example): every absolute link (invitation
     # mails, feeds, the API's urls) is built from it, never from the request's Host
     # header, and requests for any other host are refused (400). Required in production.

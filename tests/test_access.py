@@ -26,6 +26,9 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.audit_head", "GET"): (P, 200),
     ("api.audit_entries", "GET"): (P, 200),
     # For the load balancer: liveness asks nothing, readiness the database and Redis.
+    ("site.robots", "GET"): (P, 200),
+    ("site.sitemap", "GET"): (P, 200),
+    ("site.security_txt", "GET"): (P, 200),
     ("health.live", "GET"): (P, 200),
     ("health.ready", "GET"): (P, 200),
     ("api.openapi", "GET"): (P, 200),

@@ -51,7 +51,7 @@ ACCOUNTS = {
     "secretariat": "secretariat@example.org",
 }
 # Routes that answer with data, not a page: the API, feeds, exports and health checks.
-NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json)$")
+NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|txt|xml)$")
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
 SECOND_STEP = "/login/verify"
@@ -211,6 +211,9 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/declarations/<slug>/signatures.json": f"/declarations/{slug}/signatures.json",
         "/declarations/feed.atom": "/declarations/feed.atom",
         "/resolutions/feed.atom": "/resolutions/feed.atom",
+        "/robots.txt": "/robots.txt",
+        "/sitemap.xml": "/sitemap.xml",
+        "/.well-known/security.txt": "/.well-known/security.txt",
         "/health/live": "/health/live",
         "/health/ready": "/health/ready",
     }

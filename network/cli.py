@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from network.archive.cli import export_command
 from network.auth.cli import create_secretariat_command
 from network.common import clock
 from network.db import db
@@ -16,6 +17,7 @@ from network.votes.services import run_schedule
 network_cli = AppGroup("network", help="Run the network: demo data, accounts, schedules.")
 network_cli.add_command(seed_demo_command)
 network_cli.add_command(create_secretariat_command)
+network_cli.add_command(export_command)
 
 
 @network_cli.command("tick")

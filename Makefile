@@ -6,12 +6,16 @@ DEV := NETWORK_ENV=development FLASK_APP=wsgi.py
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-# What the tests need from Debian: its Chromium for the browser tests (never a
+# What the site needs from Debian: Pango (with HarfBuzz's subsetter) for WeasyPrint,
+# which makes the PDFs. `make run` and `make test` install them where missing.
+RUN_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+
+# What the tests need from Debian besides: its Chromium for the browser tests (never a
 # downloaded browser), a font with Hangul so that Korean pages are readable in
 # screenshots, and a redis-server that the fail-soft tests start and kill.
 TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk redis-server:/usr/bin/redis-server
 
-.PHONY: run test install system-packages compile lint format translations bench screenshots clean
+.PHONY: run test install run-system-packages system-packages compile lint format translations bench screenshots clean
 
 $(BIN)/.installed: pyproject.toml
 	@echo "Installing the Python packages into $(VENV) (about a minute, the first time only)..."
@@ -23,13 +27,16 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+run-system-packages:
+	@sh tools/system-packages $(RUN_SYSTEM_PACKAGES)
+
 system-packages:
-	@sh tools/system-packages $(TEST_SYSTEM_PACKAGES)
+	@sh tools/system-packages $(RUN_SYSTEM_PACKAGES) $(TEST_SYSTEM_PACKAGES)
 
 compile: install
 	@$(BIN)/pybabel -q compile -d translations
 
-run: compile
+run: compile run-system-packages
 	@echo "Migrating the database (instance/network.sqlite3) and loading the demo on first run..."
 	@$(DEV) $(BIN)/flask db upgrade
 	@$(DEV) $(BIN)/flask network seed-demo --if-empty

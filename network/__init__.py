@@ -111,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
     from network.declarations.views import bp as declarations_bp
+    from network.documents.views import bp as documents_bp
     from network.elections.views import bp as elections_bp
     from network.health.views import bp as health_bp
     from network.home.views import bp as home_bp
@@ -133,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
         motions_bp,
         meetings_bp,
         declarations_bp,
+        documents_bp,
         votes_bp,
         resolutions_bp,
         verify_bp,

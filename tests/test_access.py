@@ -130,6 +130,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("declarations.show", "GET"): (P, 200),
     ("declarations.signatures_csv", "GET"): (P, 200),
     ("declarations.signatures_json", "GET"): (P, 200),
+    ("documents.declaration", "GET"): (P, 200),
     ("declarations.feed", "GET"): (P, 200),
     ("declarations.sign", "GET"): ("delegate", 200),
     ("declarations.sign", "POST"): ("delegate", 409),  # the delegate's city has signed

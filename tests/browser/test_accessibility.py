@@ -51,7 +51,7 @@ ACCOUNTS = {
     "secretariat": "secretariat@example.org",
 }
 # Routes that answer with data, not a page: the API, feeds, exports and health checks.
-NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|txt|xml)$")
+NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|pdf|txt|xml)$")
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
 SECOND_STEP = "/login/verify"
@@ -209,6 +209,7 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/cities/export.csv": "/cities/export.csv",
         "/declarations/<slug>/signatures.csv": f"/declarations/{slug}/signatures.csv",
         "/declarations/<slug>/signatures.json": f"/declarations/{slug}/signatures.json",
+        "/declarations/<slug>/document.pdf": f"/declarations/{slug}/document.pdf",
         "/declarations/feed.atom": "/declarations/feed.atom",
         "/resolutions/feed.atom": "/resolutions/feed.atom",
         "/robots.txt": "/robots.txt",

@@ -1,0 +1,1 @@
+"""Documents: the public record as PDFs (declarations, votes, resolutions, cities)."""

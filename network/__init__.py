@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     """Register every blueprint, in an explicit list."""
     app.url_map.converters["int"] = BoundedIntConverter
     from network.api.views import bp as api_bp
+    from network.archive.views import bp as archive_bp
     from network.audit.views import bp as audit_bp
     from network.audit.views import public_bp as public_audit_bp
     from network.auth.views import bp as auth_bp
@@ -146,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         public_audit_bp,
         api_bp,
+        archive_bp,
         site_bp,
         health_bp,
     ):

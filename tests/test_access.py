@@ -34,6 +34,7 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.openapi", "GET"): (P, 200),
     ("api.index", "GET"): (P, 200),
     ("site.open_data", "GET"): (P, 200),
+    ("archive.download", "GET"): (P, 200),
     # Logged-in people are sent on from the login page.
     ("auth.login", "GET"): (P, {"anonymous": 200, "*": 302}),
     ("auth.login", "POST"): (P, {"anonymous": 422, "*": 302}),

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ DATA_LICENSE = "CC BY 4.0"
 DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 PREFIX = "dwcn-archive"
 BATCH = 500
+KEEP_OLD = 60  # seconds an archive replaced by a newer one stays on disk
 # The city fields of ``GET /api/v1/cities/<slug>`` the archive leaves out: people
 # (delegates' names), and what other files give whole (terms in elections, signatures).
 CITY_FIELDS_ELSEWHERE = ("delegates", "chair_terms", "declarations_signed")
@@ -595,8 +597,9 @@ def export_to(directory: Path, *, now: datetime) -> tuple[Path, Head]:
 def published_archive(now: datetime) -> tuple[Path, Head]:
     """Return the kept archive of the current head, building it first if there is none.
 
-    Older archives are removed once the new one is in place (a reader already sending
-    one keeps its open file).
+    Older archives are removed once the new one is in place, after ``KEEP_OLD``
+    seconds: a download of one that has just been answered opens it in that time, and
+    an open file survives its removal.
     """
     head = current_head()
     directory = archive_dir()
@@ -604,7 +607,9 @@ def published_archive(now: datetime) -> tuple[Path, Head]:
     if path.exists():
         return path, head
     path, head = export_to(directory, now=now)
+    cutoff = time.time() - KEEP_OLD  # the files' clock, not the record's
     for old in directory.glob(f"{PREFIX}-*.zip"):
-        if old != path:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            if old != path and old.stat().st_mtime < cutoff:
+                old.unlink()
     return path, head

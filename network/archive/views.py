@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request, send_file
+from collections.abc import Iterator
+from pathlib import Path
+
+from flask import Blueprint, g, request
 from werkzeug import Response
 
 from network.archive import services
@@ -10,6 +13,18 @@ from network.common import clock
 from network.common.decorators import public
 
 bp = Blueprint("archive", __name__)
+CHUNK = 256 * 1024
+
+
+def _read(path: Path) -> Iterator[bytes]:
+    """Yield the file piece by piece, opened only once the answer is being sent.
+
+    An open file survives its removal (a newer archive replacing it), so a download
+    started is a download finished.
+    """
+    with path.open("rb") as file:
+        while piece := file.read(CHUNK):
+            yield piece
 
 
 @bp.route("/archive.zip")
@@ -19,7 +34,7 @@ def download() -> Response:
 
     Its ETag is the audit head (number and hash), so a client holding the latest gets
     a 304 without anything being built or read beyond the head. The ZIP is sent from
-    its file on disk, piece by piece.
+    its file on disk, piece by piece: never whole in memory.
     """
     # The validator is the archive's own (the head), not the page cache's, which adds
     # the day and the open votes' closing times: mark this answer as already validated.
@@ -30,14 +45,11 @@ def download() -> Response:
         response.set_etag(head.tag)
         return response
     path, head = services.published_archive(clock.now())
-    response = send_file(
-        path,
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=f"{services.PREFIX}-{head.seq}.zip",
-        etag=head.tag,
-        conditional=True,
-        last_modified=path.stat().st_mtime,
+    response = Response(_read(path), mimetype="application/zip", direct_passthrough=True)
+    response.content_length = path.stat().st_size
+    response.set_etag(head.tag)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{services.PREFIX}-{head.seq}.zip"'
     )
     response.headers["Cache-Control"] = "public, no-cache"
     response.headers["Link"] = f'<{services.DATA_LICENSE_URL}>; rel="license"'

@@ -51,7 +51,7 @@ ACCOUNTS = {
     "secretariat": "secretariat@example.org",
 }
 # Routes that answer with data, not a page: the API, feeds, exports and health checks.
-NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|pdf|txt|xml)$")
+NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|pdf|txt|xml|zip)$")
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
 SECOND_STEP = "/login/verify"
@@ -212,6 +212,7 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/declarations/<slug>/document.pdf": f"/declarations/{slug}/document.pdf",
         "/declarations/feed.atom": "/declarations/feed.atom",
         "/resolutions/feed.atom": "/resolutions/feed.atom",
+        "/archive.zip": "/archive.zip",
         "/robots.txt": "/robots.txt",
         "/sitemap.xml": "/sitemap.xml",
         "/.well-known/security.txt": "/.well-known/security.txt",

@@ -104,6 +104,7 @@ class BoundedIntConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     """Register every blueprint, in an explicit list."""
     app.url_map.converters["int"] = BoundedIntConverter
+    from network.api.exports import bp as exports_bp
     from network.api.views import bp as api_bp
     from network.archive.views import bp as archive_bp
     from network.audit.views import bp as audit_bp
@@ -147,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         public_audit_bp,
         api_bp,
+        exports_bp,
         archive_bp,
         site_bp,
         health_bp,

@@ -138,6 +138,13 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.declarations", "GET"): (P, 200),
     ("api.declaration", "GET"): (P, 200),
     ("api.declaration_signatures", "GET"): (P, 200),
+    ("api.motions", "GET"): (P, 200),
+    ("api.motion", "GET"): (P, 200),
+    ("api.meetings", "GET"): (P, 200),
+    ("api.meeting", "GET"): (P, 200),
+    ("exports.roll_call_csv", "GET"): (P, 404),  # the vote is still open
+    ("exports.ballots_csv", "GET"): (P, 404),  # a recorded vote has no secret ballots
+    ("exports.resolutions_csv", "GET"): (P, 200),
     ("secretariat_declarations.index", "GET"): (S, 200),
     ("secretariat_declarations.edit", "GET"): (S, 200),
     ("secretariat_declarations.edit", "POST"): (S, 409),  # open: only a draft changes

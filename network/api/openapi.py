@@ -16,6 +16,8 @@ from network.cities.models import MembershipStatus, Region
 from network.common.pagination import API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, MAX_PAGE
 from network.declarations.models import DeclarationStatus, SignatureMode
 from network.elections.models import ElectionStatus, NominationStatus, Office
+from network.meetings.models import AgendaKind
+from network.motions.models import MotionKind, MotionStatus
 from network.resolutions.models import ResolutionKind
 from network.votes.models import Secrecy, VoteKind, VoteStatus
 from network.votes.tally import MajorityRule, Outcome
@@ -397,6 +399,97 @@ SCHEMAS: dict[str, Any] = {
             "withdrawal_reason": nullable(STRING),
         }
     ),
+    "NamedCity": obj({"slug": SLUG, "name": STRING}),
+    "Motion": obj(
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "text": {**STRING, "description": "Markdown"},
+            "language": {
+                **STRING,
+                "description": "the language of title and text: ?lang= when the motion has "
+                "a translation into it, else the original's",
+            },
+            "authoritative_language": {
+                **STRING,
+                "description": "the language it was proposed in; that wording is authoritative",
+            },
+            "languages": {"type": "array", "items": STRING},
+            "kind": enum_of(MotionKind),
+            "status": enum_of(MotionStatus),
+            "proposer_city": nullable(ref("NamedCity")),
+            "seconder_city": nullable(ref("NamedCity")),
+            "subject_city": {
+                **nullable(ref("NamedCity")),
+                "description": "the city an admission or a suspension is about",
+            },
+            "proposed_at": DATE_TIME,
+            "seconded_at": nullable(DATE_TIME),
+            "lapses_at": DATE_TIME,
+            "ended_at": nullable(DATE_TIME),
+            "vote": nullable(INTEGER),
+            "resolution": nullable({"type": "string", "pattern": r"^DWCN/RES/\d{4}/\d+$"}),
+            "meeting": {**nullable(INTEGER), "description": "the meeting that decided it"},
+            "url": URL,
+        }
+    ),
+    "MeetingSummary": obj(
+        {"id": INTEGER, "title": STRING, "held_on": DATE, "place": STRING, "url": URL}
+    ),
+    "Meeting": {
+        "allOf": [
+            ref("MeetingSummary"),
+            obj(
+                {
+                    "agenda": {
+                        "type": "array",
+                        "description": "in order; what each item is about, where recorded",
+                        "items": obj(
+                            {
+                                "position": INTEGER,
+                                "kind": enum_of(AgendaKind),
+                                "title": STRING,
+                                "motion": nullable(INTEGER),
+                                "election": nullable(INTEGER),
+                                "charter_version": nullable(INTEGER),
+                            }
+                        ),
+                    },
+                    "decisions": {
+                        "type": "array",
+                        "description": "decisions taken in the room, as recorded",
+                        "items": obj(
+                            {
+                                "id": INTEGER,
+                                "title": STRING,
+                                "text": STRING,
+                                "method": {"type": "string", "enum": ["roll_call", "consensus"]},
+                                "rule": STRING,
+                                "roll_call": {
+                                    "type": "array",
+                                    "items": obj(
+                                        {
+                                            "city": SLUG,
+                                            "choice": {
+                                                "type": "string",
+                                                "enum": ["yes", "no", "abstain"],
+                                            },
+                                        }
+                                    ),
+                                },
+                                "result": obj({"outcome": enum_of(Outcome)}, required=["outcome"]),
+                                "resolution": nullable(
+                                    {"type": "string", "pattern": r"^DWCN/RES/\d{4}/\d+$"}
+                                ),
+                                "recorded_at": DATE_TIME,
+                            }
+                        ),
+                    },
+                    "resolutions": {"type": "array", "items": ref("Resolution")},
+                }
+            ),
+        ]
+    },
     "AuditEntry": {
         "oneOf": [
             obj(
@@ -675,6 +768,41 @@ def _paths() -> dict[str, Any]:
             parameters=[_path("slug", STRING), _param("lang"), *LIST],
             not_found="no declaration has this address",
             bad_request=True,
+        ),
+        f"{PREFIX}/motions": _operation(
+            "listMotions",
+            "Motions put to the council, newest first, in ?lang= where translated",
+            page_of("Motion"),
+            parameters=[
+                _query("status", enum_of(MotionStatus), "where the motion is"),
+                _query("kind", enum_of(MotionKind), "what it asks the council to decide"),
+                _param("lang"),
+                *LIST,
+            ],
+            bad_request=True,
+        ),
+        f"{PREFIX}/motions/{{motion_id}}": _operation(
+            "getMotion",
+            "One motion: its wording in ?lang= (else the original), cities, vote, resolution",
+            ref("Motion"),
+            parameters=[_path("motion_id", INTEGER), _param("lang")],
+            not_found="no motion has this number",
+            bad_request=True,
+        ),
+        f"{PREFIX}/meetings": _operation(
+            "listMeetings",
+            "Meetings of the council, latest first",
+            page_of("MeetingSummary"),
+            parameters=LIST,
+            bad_request=True,
+        ),
+        f"{PREFIX}/meetings/{{meeting_id}}": _operation(
+            "getMeeting",
+            "One meeting: its agenda in order, decisions taken in the room with their roll "
+            "calls, and the resolutions it adopted",
+            ref("Meeting"),
+            parameters=[_path("meeting_id", INTEGER)],
+            not_found="no meeting has this number",
         ),
         f"{PREFIX}/audit/head": _operation(
             "getAuditHead",

@@ -14,6 +14,8 @@ from network.cities.models import City
 from network.common import clock
 from network.declarations.models import Declaration
 from network.elections.models import Election, ElectionStatus, Term
+from network.meetings.models import Meeting
+from network.motions.models import Motion
 from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
 from network.votes.rules import is_accepting_ballots
@@ -282,4 +284,98 @@ def audit_entry(entry: AuditEntry) -> dict[str, Any]:
         "subject_id": entry.subject_id,
         "data": entry.data,
         "hash": entry.hash,
+    }
+
+
+def _named_city(city: City | None, language: str) -> dict[str, str] | None:
+    """Return a city as its slug and its name in ``language`` (else English), or None."""
+    if city is None:
+        return None
+    return {"slug": city.slug, "name": city.local_name(language) or city.name}
+
+
+def _instant(value: Any) -> str | None:
+    return value.astimezone(UTC).isoformat() if value else None
+
+
+def motion(motion: Motion, language: str) -> dict[str, Any]:
+    """Return a motion with its title and text in ``language`` (else the original).
+
+    The original wording is authoritative; ``language`` says which one is given.
+    """
+    wording = motion.wording_in(language)
+    return {
+        "id": motion.id,
+        "title": wording.title,
+        "text": wording.text,
+        "language": wording.language,
+        "authoritative_language": motion.language,
+        "languages": motion.languages,
+        "kind": motion.kind.value,
+        "status": motion.status.value,
+        "proposer_city": _named_city(motion.proposer_city, language),
+        "seconder_city": _named_city(motion.seconder_city, language),
+        "subject_city": _named_city(motion.subject_city, language),
+        "proposed_at": _instant(motion.proposed_at),
+        "seconded_at": _instant(motion.seconded_at),
+        "lapses_at": _instant(motion.lapses_at),
+        "ended_at": _instant(motion.ended_at),
+        "vote": motion.vote_id,
+        "resolution": motion.resolution.number if motion.resolution else None,
+        "meeting": motion.meeting_id,
+        "url": url_for("motions.show", motion_id=motion.id, _external=True),
+    }
+
+
+def meeting_summary(meeting: Meeting) -> dict[str, Any]:
+    """Return a meeting as an item of ``GET /api/v1/meetings``."""
+    return {
+        "id": meeting.id,
+        "title": meeting.title,
+        "held_on": meeting.held_on.isoformat(),
+        "place": meeting.place,
+        "url": url_for("meetings.show", meeting_id=meeting.id, _external=True),
+    }
+
+
+def meeting(
+    meeting: Meeting, charter_numbers: dict[int, int], adopted: list[Resolution]
+) -> dict[str, Any]:
+    """Return a meeting with its agenda in order, its decisions and the resolutions adopted.
+
+    ``charter_numbers`` maps the agenda's charter version ids to their numbers.
+    """
+    return {
+        **meeting_summary(meeting),
+        "agenda": [
+            {
+                "position": item.position,
+                "kind": item.kind.value,
+                "title": item.title,
+                "motion": item.motion_id,
+                "election": item.election_id,
+                "charter_version": charter_numbers.get(item.charter_version_id)
+                if item.charter_version_id
+                else None,
+            }
+            for item in meeting.items
+        ],
+        "decisions": [
+            {
+                "id": decision.id,
+                "title": decision.title,
+                "text": decision.text,
+                "method": decision.method.value.replace("-", "_"),
+                "rule": decision.rule_key,
+                "roll_call": [
+                    {"city": city, "choice": choice}
+                    for city, choice in sorted(decision.roll_call.items())
+                ],
+                "result": decision.result,
+                "resolution": decision.resolution.number if decision.resolution else None,
+                "recorded_at": _instant(decision.recorded_at),
+            }
+            for decision in meeting.decisions
+        ],
+        "resolutions": [resolution(adopted_one) for adopted_one in adopted],
     }

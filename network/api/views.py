@@ -39,6 +39,9 @@ from network.declarations import queries as declaration_queries
 from network.declarations.models import DeclarationStatus
 from network.elections import queries as election_queries
 from network.extensions import limiter
+from network.meetings import queries as meeting_queries
+from network.motions import queries as motion_queries
+from network.motions.models import MotionKind, MotionStatus
 from network.resolutions import queries as resolution_queries
 from network.resolutions.models import ResolutionKind
 from network.verify.queries import lookup as verify_lookup
@@ -143,7 +146,7 @@ def refuse_ambiguous_parameters() -> None:
             raise BadParameter(_("“%(name)s” must not be empty.", name=name))
 
 
-def _content_language() -> str:
+def content_language() -> str:
     """Return the language asked for with ``?lang=``, else the interface's.
 
     A tag with a region or a script names its language (``en-US`` is ``en``), and its
@@ -175,7 +178,7 @@ def cities() -> Response:
         status=_strict_enum(MembershipStatus, "status"),
         q=search_text(request.args.get("q")),
     )
-    language = _content_language()
+    language = content_language()
     return _list(
         city_queries.directory_statement(filters),
         functools.partial(serializers.city_summary, language=language),
@@ -186,7 +189,7 @@ def cities() -> Response:
 @public
 def city(slug: str) -> Response | tuple[Response, int]:
     """Give one city with its names (and the one in ``?lang=``), profiles, delegates, history."""
-    language = _content_language()
+    language = content_language()
     found = city_queries.city_by_slug(slug)
     if found is None:
         return _json_error(404, _("No city has this slug."))
@@ -208,7 +211,7 @@ def charter() -> Response | tuple[Response, int]:
     version = charter_queries.version_in_force()
     if version is None:
         return _json_error(404, _("No charter is in force yet; the founding rules apply."))
-    body = serializers.charter_version(version, _content_language())
+    body = serializers.charter_version(version, content_language())
     g.api_language = ", ".join(sorted({_tag(a["language"]) for a in body["articles"]})) or None
     return jsonify(body)
 
@@ -280,22 +283,28 @@ def election(election_id: int) -> Response | tuple[Response, int]:
 @public
 def resolutions() -> Response:
     """List the register of resolutions (``?year=&kind=&q=``), newest first."""
+    return _list(
+        resolution_queries.register_statement(**register_filters()), serializers.resolution
+    )
+
+
+def register_filters() -> dict[str, Any]:
+    """Read the register's filters (``year``, ``kind``, ``q``); a wrong one answers 400."""
     year = request.args.get("year", "")
     if year and not (small_int(year, digits=4) is not None and len(year) == 4):
         raise BadParameter(_("“year” must be a year such as 2018."))
-    filters = {
+    return {
         "year": int(year) if year else None,
         "kind": _strict_enum(ResolutionKind, "kind"),
         "q": search_text(request.args.get("q")),
     }
-    return _list(resolution_queries.register_statement(**filters), serializers.resolution)
 
 
 @bp.route("/declarations")
 @public
 def declarations() -> Response:
     """List the declarations (not drafts) in ``?lang=``, with signature counts."""
-    language = _content_language()
+    language = content_language()
     wanted = api_page_request(request.args)
     pagination = db.paginate(
         declaration_queries.public_statement(),
@@ -327,7 +336,7 @@ def declaration(slug: str) -> Response | tuple[Response, int]:
     if found is None:
         return _json_error(404, _("No declaration has this address."))
     count = declaration_queries.signature_counts([found])[found.id]
-    body = serializers.declaration(found, _content_language(), count)
+    body = serializers.declaration(found, content_language(), count)
     if body["language"]:
         g.api_language = _tag(body["language"])  # the text's, when it falls back
     return jsonify(body)
@@ -337,7 +346,7 @@ def declaration(slug: str) -> Response | tuple[Response, int]:
 @public
 def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
     """List a declaration's signatures, withdrawn ones marked, cities named in ``?lang=``."""
-    language = _content_language()
+    language = content_language()
     found = _public_declaration(slug)
     if found is None:
         return _json_error(404, _("No declaration has this address."))
@@ -353,6 +362,55 @@ def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
         page=window.page,
         per_page=window.per_page,
         total=window.total,
+    )
+
+
+@bp.route("/motions")
+@public
+def motions() -> Response:
+    """List motions, newest first, filtered by ``status`` and ``kind``, in ``?lang=``."""
+    status = _strict_enum(MotionStatus, "status")
+    kind = _strict_enum(MotionKind, "kind")
+    language = _tag(content_language())
+    return _list(
+        motion_queries.api_statement(status=status, kind=kind),
+        functools.partial(serializers.motion, language=language),
+    )
+
+
+@bp.route("/motions/<int:motion_id>")
+@public
+def motion(motion_id: int) -> Response | tuple[Response, int]:
+    """Give one motion with its title and text in ``?lang=`` (else the original)."""
+    language = _tag(content_language())
+    found = motion_queries.motion(motion_id)
+    if found is None:
+        return _json_error(404, _("No motion has this number."))
+    body = serializers.motion(found, language)
+    g.api_language = body["language"]  # the text's, when it falls back to the original
+    return jsonify(body)
+
+
+@bp.route("/meetings")
+@public
+def meetings() -> Response:
+    """List the council's meetings, latest first."""
+    return _list(meeting_queries.meetings_statement(), serializers.meeting_summary)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@public
+def meeting(meeting_id: int) -> Response | tuple[Response, int]:
+    """Give one meeting with its agenda, decisions taken in the room and resolutions."""
+    found = meeting_queries.meeting(meeting_id)
+    if found is None:
+        return _json_error(404, _("No meeting has this number."))
+    return jsonify(
+        serializers.meeting(
+            found,
+            meeting_queries.charter_version_numbers(found),
+            meeting_queries.resolutions_adopted_at(found.id),
+        )
     )
 
 

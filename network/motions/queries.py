@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from network.cities.models import City
 from network.db import db
-from network.motions.models import Motion, MotionStatus
+from network.motions.models import Motion, MotionKind, MotionStatus
 
 
 def motion(motion_id: int) -> Motion | None:
@@ -46,3 +46,29 @@ def seconded_motions() -> list[Motion]:
             sa.select(Motion).where(Motion.status == MotionStatus.seconded).order_by(Motion.id)
         )
     )
+
+
+def api_statement(
+    status: MotionStatus | None = None, kind: MotionKind | None = None
+) -> sa.Select[tuple[Motion]]:
+    """Select motions for the API, newest first, filtered by ``status`` and ``kind``.
+
+    The cities around each motion come with their names in every language, and its
+    translations and resolution, so a page of motions is a fixed number of statements.
+    """
+    statement = (
+        sa.select(Motion)
+        .options(
+            selectinload(Motion.proposer_city).selectinload(City.texts),
+            selectinload(Motion.seconder_city).selectinload(City.texts),
+            selectinload(Motion.subject_city).selectinload(City.texts),
+            selectinload(Motion.translations),
+            selectinload(Motion.resolution),
+        )
+        .order_by(Motion.proposed_at.desc(), Motion.id.desc())
+    )
+    if status is not None:
+        statement = statement.where(Motion.status == status)
+    if kind is not None:
+        statement = statement.where(Motion.kind == kind)
+    return statement

@@ -11,10 +11,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from network.auth.models import User
-from network.cities.models import City
+from network.cities.models import City, CityText
 from network.db import db
 from network.resolutions.models import Resolution
 from network.votes import sealing
@@ -198,6 +198,24 @@ def roll_call(
     read = _choice_reader(vote)
     if not names:
         return [{"city": slug, "choice": read(raw)} for slug, _name, raw in rows]
+    return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
+
+
+def roll_call_for_export(vote: Vote, language: str) -> list[dict[str, Any]]:
+    """Return each city's ballot of a closed recorded vote, the city named in ``language``.
+
+    As ``roll_call``, by English name, one query: the name in ``language`` comes from
+    an outer join on the cities' texts (else the English name).
+    """
+    local = aliased(CityText)
+    rows = db.session.connection().execute(
+        sa.select(City.slug, sa.func.coalesce(local.name, City.name), _CHOICE_TEXT)
+        .join(City, Ballot.city_id == City.id)
+        .outerjoin(local, sa.and_(local.city_id == City.id, local.language == language))
+        .where(Ballot.vote_id == vote.id)
+        .order_by(City.name, City.id)
+    )
+    read = _choice_reader(vote)
     return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
 

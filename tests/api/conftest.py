@@ -16,6 +16,9 @@ from network.declarations import services as declaration_services
 from network.declarations.models import Declaration, Signature
 from network.elections import services as election_services
 from network.elections.models import Election
+from network.meetings import services as meeting_services
+from network.meetings.models import DecisionMethod, Meeting
+from network.motions.models import Motion
 from network.votes import services as vote_services
 from network.votes.models import Vote, VoteStatus
 
@@ -67,6 +70,18 @@ def open_world(app, database) -> dict[str, int | str]:
             .order_by(Signature.id.desc())
         )
         declaration_services.withdraw(signature, "Recorded in error", actor=officer, now=now)
+        meeting = db.session.scalar(sa.select(Meeting))
+        motion = db.session.scalar(sa.select(Motion))
+        meeting_services.record_decision(
+            meeting,
+            title="",
+            text="",
+            method=DecisionMethod.roll_call,
+            roll_call={slug: "no" if slug == "london" else "yes" for slug in VOTERS},
+            motion=motion,
+            actor=officer,
+            now=now,
+        )
         db.session.commit()
         return {
             "charter_vote": charter_vote.id,
@@ -74,6 +89,8 @@ def open_world(app, database) -> dict[str, int | str]:
             "election": election.id,
             "receipt": receipts[0],
             "signature_code": signature.verification_code,
+            "meeting": meeting.id,
+            "motion": motion.id,
         }
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -59,6 +60,8 @@ DATA_LICENSE = "CC BY 4.0"
 DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 PREFIX = "dwcn-archive"
 BATCH = 500
+CHUNK = 64 * 1024
+SPOOL = 8 * 1024 * 1024  # a CSV waiting for its turn stays in memory up to this size
 KEEP_OLD = 60  # seconds an archive replaced by a newer one stays on disk
 # The city fields of ``GET /api/v1/cities/<slug>`` the archive leaves out: people
 # (delegates' names), and what other files give whole (terms in elections, signatures).
@@ -122,6 +125,45 @@ class ArchiveWriter:
         """Write a CSV file, cells guarded against formulas as every export is."""
         self.write_chunks(name, csv_lines(header, rows))
 
+    def write_json_and_csv(
+        self,
+        names: tuple[str, str],
+        items: Iterable[dict[str, Any]],
+        header: list[str],
+        row: Callable[[dict[str, Any]], list[Any]],
+    ) -> None:
+        """Write a JSON array and its CSV from one pass over ``items`` (read once).
+
+        A ZIP takes one member at a time: the CSV waits in a temporary file (in memory
+        while small, on disk beyond ``SPOOL``) and is copied in after the JSON.
+        """
+        json_name, csv_name = names
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL, mode="w+", encoding="utf-8") as spool:
+
+            def tee() -> Iterator[dict[str, Any]]:
+                for item in items:
+                    yield item
+                    rows.append(row(item))
+                    if len(rows) >= BATCH:
+                        spool.writelines(csv_lines_body(rows))
+                        rows.clear()
+
+            rows: list[list[Any]] = []
+            self.write_json_list(json_name, tee())
+            spool.writelines(csv_lines_body(rows))
+            spool.seek(0)
+            self.write_chunks(
+                csv_name,
+                itertools.chain(csv_lines(header, ()), iter(lambda: spool.read(CHUNK), "")),
+            )
+
+
+def csv_lines_body(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """Return CSV rows without their header line (see ``csv_lines``)."""
+    lines = csv_lines([], rows)
+    next(lines)  # the empty header
+    return lines
+
 
 def _dumps(value: Any, indent: int | None = None) -> str:
     return json.dumps(value, ensure_ascii=False, indent=indent, default=str)
@@ -164,12 +206,12 @@ def city_record(city: City) -> dict[str, Any]:
 
 
 def _write_cities(out: ArchiveWriter) -> None:
-    out.write_json_list("cities.json", (city_record(city) for city in _cities()))
     columns = ["slug", "name", "country", "region", "status", "joined_on", "website", "url"]
-    out.write_csv(
-        "cities.csv",
+    out.write_json_and_csv(
+        ("cities.json", "cities.csv"),
+        map(city_record, _cities()),
         columns,
-        ([record[c] for c in columns] for record in map(city_record, _cities())),
+        lambda record: [record[c] for c in columns],
     )
     out.write_csv(
         "membership_history.csv",
@@ -466,11 +508,11 @@ def _write_declarations(out: ArchiveWriter) -> None:
             for row in declaration_queries.signatures_for_export(d):
                 yield {"declaration": d.slug, **serializers.signature_row(row)}
 
-    out.write_json_list("signatures.json", signatures())
-    out.write_csv(
-        "signatures.csv",
+    out.write_json_and_csv(
+        ("signatures.json", "signatures.csv"),
+        signatures(),
         SIGNATURE_COLUMNS,
-        ([s[c] for c in SIGNATURE_COLUMNS] for s in signatures()),
+        lambda signature: [signature[c] for c in SIGNATURE_COLUMNS],
     )
 
 
@@ -478,25 +520,26 @@ AUDIT_COLUMNS = ["seq", "public", "prev_hash", "hash", "created_at", "actor_id",
 AUDIT_COLUMNS += ["subject_type", "subject_id", "data"]
 
 
-def _write_audit(out: ArchiveWriter, head: Head) -> None:
-    def entries() -> Iterator[dict[str, Any]]:
-        statement = audit_queries.chain_statement().where(AuditEntry.seq <= head.seq)
-        with db.session.scalars(statement.execution_options(yield_per=1000)) as found:
-            for entry in found:
-                yield serializers.audit_entry(entry)
+def _audit_row(entry: dict[str, Any]) -> list[Any]:
+    return [_dumps(entry[c]) if c == "data" and c in entry else entry.get(c) for c in AUDIT_COLUMNS]
 
-    out.write_json_list("audit_entries.json", entries())
-    out.write_csv(
-        "audit_entries.csv",
-        AUDIT_COLUMNS,
-        (
-            [
-                e.get(c) if c != "data" or "data" not in e else _dumps(e["data"])
-                for c in AUDIT_COLUMNS
-            ]
-            for e in entries()
-        ),
+
+def _write_audit(out: ArchiveWriter, head: Head) -> None:
+    # Plain rows with the entries' attributes (no objects): the chain is the largest
+    # part of the archive, and the ORM's per-row loading was most of its time.
+    statement = (
+        sa.select(*AuditEntry.__table__.columns)
+        .where(AuditEntry.seq <= head.seq)
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=1000)
     )
+    with db.session.connection().execute(statement) as found:
+        out.write_json_and_csv(
+            ("audit_entries.json", "audit_entries.csv"),
+            (serializers.audit_entry(entry) for entry in found),  # type: ignore[arg-type]
+            AUDIT_COLUMNS,
+            _audit_row,
+        )
 
 
 # Writers of the records, in the order the archive lists them.

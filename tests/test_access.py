@@ -132,6 +132,9 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("declarations.signatures_csv", "GET"): (P, 200),
     ("declarations.signatures_json", "GET"): (P, 200),
     ("documents.declaration", "GET"): (P, 200),
+    ("documents.vote_result", "GET"): (P, 404),  # the vote is still open
+    ("documents.resolution", "GET"): (P, 200),
+    ("documents.city_record", "GET"): (P, 200),
     ("declarations.feed", "GET"): (P, 200),
     ("declarations.sign", "GET"): ("delegate", 200),
     ("declarations.sign", "POST"): ("delegate", 409),  # the delegate's city has signed

@@ -1,4 +1,4 @@
-"""The public record as PDFs: a declaration with its signatory register.
+"""The public record as PDFs: a declaration, a vote's result, a resolution, a city's record.
 
 Each PDF says where it was produced (the public page's address), when, and the audit
 head it reflects (the newest entry's number and hash), so a printed copy can be
@@ -8,21 +8,31 @@ they print, so the conditional GET (ETag on the audit head) and the page cache a
 
 from __future__ import annotations
 
-from flask import Blueprint, request, url_for
+from urllib.parse import urljoin
+
+from flask import Blueprint, abort, request, url_for
 from flask_babel import format_date, get_locale
 from werkzeug import Response
 
 from network.audit import queries as audit_queries
+from network.cities import queries as city_queries
 from network.cities.rules import is_language_tag
 from network.common import clock
 from network.common.decorators import public
 from network.common.enums import label
 from network.common.languages import asked_language, is_same_language
+from network.common.markdown import render as render_markdown
+from network.common.templating import city_name
 from network.declarations import queries as declaration_queries
 from network.declarations.models import Declaration, DeclarationText, SignatureMode
 from network.declarations.views import public_declaration
 from network.documents.pdf import pdf_response, render_pdf
 from network.documents.qr import qr_svg
+from network.elections import queries as election_queries
+from network.resolutions import queries as resolution_queries
+from network.votes import queries as vote_queries
+from network.votes import services as vote_services
+from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("documents", __name__)
 
@@ -86,3 +96,73 @@ def declaration(slug: str) -> Response:
     )
     shown = text.language if text is not None else found.authoritative_language
     return pdf_response(body, f"{found.slug}-{shown}.pdf")
+
+
+@bp.route("/votes/<int:vote_id>/result.pdf")
+@public
+def vote_result(vote_id: int) -> Response:
+    """Print a closed vote's result: its counts, and its roll call or its ballots by receipt.
+
+    A vote still pending or open has no result to print (404).
+    """
+    vote = vote_queries.vote_with_options(vote_id)
+    if vote is None or vote.status is not VoteStatus.closed:
+        abort(404)
+    title, subject_url = vote_services.describe(vote)
+    names = {
+        option.id: city_name(option.city) if option.city else option.label
+        for option in vote.options
+    }
+    recorded = vote.secrecy is Secrecy.recorded
+    body = render_pdf(
+        "documents/vote.html",
+        vote=vote,
+        title=title,
+        subject_url=urljoin(url_for("home.index", _external=True), subject_url),
+        roll_call=vote_queries.electorate_roll_call(vote, labels=names) if recorded else None,
+        ballots=None if recorded else vote_queries.published_ballots(vote, labels=names),
+        resolution=vote_queries.resolution_of(vote),
+        option_labels={str(option_id): name for option_id, name in names.items()},
+        address=url_for("votes.show", vote_id=vote.id, _external=True),
+        **_produced(),
+    )
+    return pdf_response(body, f"vote-{vote.id}-result.pdf")
+
+
+@bp.route("/resolutions/<int:year>/<int:sequence>/document.pdf")
+@public
+def resolution(year: int, sequence: int) -> Response:
+    """Print a resolution: its number, title, text, and what adopted it."""
+    found = resolution_queries.by_year_and_sequence(year, sequence)
+    if found is None:
+        abort(404)
+    body = render_pdf(
+        "documents/resolution.html",
+        resolution=found,
+        vote_title=vote_services.describe(found.vote)[0] if found.vote else None,
+        text=render_markdown(found.text),
+        address=url_for("resolutions.show", year=year, sequence=sequence, _external=True),
+        **_produced(),
+    )
+    return pdf_response(body, f"resolution-{year}-{sequence}.pdf")
+
+
+@bp.route("/cities/<slug>/record.pdf")
+@public
+def city_record(slug: str) -> Response:
+    """Print a city's membership record: its status history, terms and declarations signed."""
+    city = city_queries.city_by_slug(slug)
+    if city is None:
+        abort(404)
+    locale = str(get_locale())
+    body = render_pdf(
+        "documents/city.html",
+        city=city,
+        terms=election_queries.terms_of(city.id),
+        signed=declaration_queries.signed_by(city.id),
+        today=clock.today(),
+        locale=locale,
+        address=url_for("cities.show", slug=city.slug, _external=True),
+        **_produced(),
+    )
+    return pdf_response(body, f"{city.slug}-membership-record.pdf")

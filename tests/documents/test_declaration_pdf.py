@@ -53,6 +53,11 @@ def audit_head(app) -> AuditHead:
         return db.session.execute(sa.select(AuditHead)).scalar_one()
 
 
+def test_the_declaration_page_links_its_pdf_in_the_language_shown(client, seeded):
+    page = client.get("/declarations/seoul-declaration-2017?lang=ko").get_data(as_text=True)
+    assert f'href="{SEOUL}?lang=ko" type="application/pdf"' in page
+
+
 def test_the_korean_pdf_has_the_korean_text_and_every_verification_code(app, client, seeded):
     response = client.get(f"{SEOUL}?lang=ko", headers={"Accept-Language": "ko"})
     assert response.status_code == 200

@@ -49,7 +49,9 @@ from network.common.export import csv_lines
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
-from network.meetings.models import Meeting, SessionDecision
+from network.meetings import queries as meeting_queries
+from network.meetings.models import Meeting
+from network.motions import queries as motion_queries
 from network.motions.models import Motion
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
@@ -357,54 +359,33 @@ def _elections_statement() -> sa.Select:
 
 
 def motion_record(motion: Motion) -> dict[str, Any]:
-    """Return a motion as its public page shows it: cities by slug, no account."""
-    return {
-        "id": motion.id,
-        "title": motion.title,
-        "text": motion.text,
-        "language": motion.language,
-        "translations": {
-            language: {"title": text.title, "text": text.text}
-            for language, text in sorted(motion.translations.items())
-        },
-        "kind": motion.kind.value,
-        "status": motion.status.value,
-        "proposer_city": motion.proposer_city.slug if motion.proposer_city else None,
-        "seconder_city": motion.seconder_city.slug if motion.seconder_city else None,
-        "subject_city": motion.subject_city.slug if motion.subject_city else None,
-        "charter_version": motion.charter_version.number if motion.charter_version else None,
-        "proposed_at": motion.proposed_at.isoformat(),
-        "seconded_at": motion.seconded_at.isoformat() if motion.seconded_at else None,
-        "ended_at": motion.ended_at.isoformat() if motion.ended_at else None,
-        "vote": motion.vote_id,
-        "resolution": motion.resolution.number if motion.resolution else None,
-        "meeting": motion.meeting_id,
+    """Return a motion as ``/api/v1/motions/<id>`` gives it in its original language.
+
+    ``translations`` adds its title and text in each other language it has.
+    """
+    record = serializers.motion(motion, motion.language)
+    record["translations"] = {
+        language: {"title": wording.title, "text": wording.text}
+        for language in motion.languages[1:]
+        if not (wording := motion.wording_in(language)).is_original
     }
-
-
-def _motions() -> list[Motion]:
-    return list(
-        db.session.scalars(
-            sa.select(Motion)
-            .options(
-                selectinload(Motion.proposer_city),
-                selectinload(Motion.seconder_city),
-                selectinload(Motion.subject_city),
-                selectinload(Motion.charter_version),
-                selectinload(Motion.resolution),
-                selectinload(Motion.translations),
-            )
-            .order_by(Motion.id)
-        )
-    )
+    return record
 
 
 def _write_motions(out: ArchiveWriter) -> None:
-    motions = [motion_record(m) for m in _motions()]
+    motions = [motion_record(m) for m in db.session.scalars(motion_queries.api_statement())]
+    motions.reverse()  # oldest first
     out.write_json_list("motions.json", motions)
-    columns = ["id", "title", "kind", "status", "proposer_city", "seconder_city"]
-    columns += ["proposed_at", "ended_at", "vote", "resolution"]
-    out.write_csv("motions.csv", columns, ([m[c] for c in columns] for m in motions))
+    columns = ["id", "title", "language", "kind", "status", "proposer_city", "seconder_city"]
+    columns += ["proposed_at", "ended_at", "vote", "resolution", "url"]
+    out.write_csv(
+        "motions.csv",
+        columns,
+        (
+            [m[c]["slug"] if c.endswith("_city") and m[c] else m[c] for c in columns]
+            for m in motions
+        ),
+    )
 
 
 def _write_resolutions(out: ArchiveWriter) -> None:
@@ -417,54 +398,24 @@ def _write_resolutions(out: ArchiveWriter) -> None:
 
 
 def meeting_record(meeting: Meeting) -> dict[str, Any]:
-    """Return a meeting with its agenda and the decisions taken in session."""
-    return {
-        "id": meeting.id,
-        "title": meeting.title,
-        "held_on": meeting.held_on.isoformat(),
-        "place": meeting.place,
-        "agenda": [
-            {
-                "position": item.position,
-                "kind": item.kind.value,
-                "title": item.title,
-                "motion": item.motion_id,
-                "election": item.election_id,
-            }
-            for item in meeting.items
-        ],
-        "decisions": [
-            {
-                "title": decision.title,
-                "text": decision.text,
-                "method": decision.method.value,
-                "roll_call": decision.roll_call,
-                "result": decision.result,
-                "resolution": decision.resolution.number if decision.resolution else None,
-            }
-            for decision in meeting.decisions
-        ],
-    }
+    """Return a meeting as ``/api/v1/meetings/<id>`` gives it: agenda, decisions, resolutions."""
+    return serializers.meeting(
+        meeting,
+        meeting_queries.charter_version_numbers(meeting),
+        meeting_queries.resolutions_adopted_at(meeting.id),
+    )
 
 
 def _write_meetings(out: ArchiveWriter) -> None:
-    meetings = [
-        meeting_record(m)
-        for m in db.session.scalars(
-            sa.select(Meeting)
-            .options(
-                selectinload(Meeting.items),
-                selectinload(Meeting.decisions).selectinload(SessionDecision.resolution),
-            )
-            .order_by(Meeting.held_on, Meeting.id)
-        )
-    ]
+    ids = db.session.scalars(sa.select(Meeting.id).order_by(Meeting.held_on, Meeting.id)).all()
+    meetings = [meeting_record(meeting_queries.meeting(meeting_id)) for meeting_id in ids]
     out.write_json_list("meetings.json", meetings)
     out.write_csv(
         "meetings.csv",
-        ["id", "title", "held_on", "place", "agenda_items", "decisions"],
+        ["id", "title", "held_on", "place", "agenda_items", "decisions", "resolutions", "url"],
         (
-            [m["id"], m["title"], m["held_on"], m["place"], len(m["agenda"]), len(m["decisions"])]
+            [m["id"], m["title"], m["held_on"], m["place"]]
+            + [len(m["agenda"]), len(m["decisions"]), len(m["resolutions"]), m["url"]]
             for m in meetings
         ),
     )

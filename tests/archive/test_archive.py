@@ -141,8 +141,16 @@ def test_every_count_rebuilt_from_the_archive_equals_the_apis(client, archive):
     assert 0 < len(public) < len(entries)
     assert len(rows(archive, "audit_entries.csv")) == len(entries)
 
-    assert len(json.loads(archive["motions.json"])) > 0
-    assert len(json.loads(archive["meetings.json"])) > 0
+    motions = json.loads(archive["motions.json"])
+    assert len(motions) == client.get("/api/v1/motions").get_json()["total"] > 0
+    assert len(rows(archive, "motions.csv")) == len(motions)
+    for motion in motions:
+        api_motion = client.get(f"/api/v1/motions/{motion['id']}?lang={motion['language']}")
+        assert {**api_motion.get_json(), "translations": motion["translations"]} == motion
+    meetings = json.loads(archive["meetings.json"])
+    assert len(meetings) == client.get("/api/v1/meetings").get_json()["total"] > 0
+    for meeting in meetings:
+        assert client.get(f"/api/v1/meetings/{meeting['id']}").get_json() == meeting
     assert len(json.loads(archive["charter_versions.json"])) > 0
 
 

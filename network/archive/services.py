@@ -22,6 +22,7 @@ once they exist: see ``DOCUMENT_WRITERS``.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import itertools
 import json
@@ -600,7 +601,13 @@ def published_archive(now: datetime) -> tuple[Path, Head]:
     path = directory / archive_name(head)
     if path.exists():
         return path, head
-    path, head = export_to(directory, now=now)
+    directory.mkdir(parents=True, exist_ok=True)
+    # One builder at a time (across processes): the others wait, then find its file.
+    with (directory / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            return path, head
+        path, head = export_to(directory, now=now)
     cutoff = time.time() - KEEP_OLD  # the files' clock, not the record's
     for old in directory.glob(f"{PREFIX}-*.zip"):
         with contextlib.suppress(FileNotFoundError):

@@ -20,6 +20,7 @@ from network.cities.rules import is_language_tag
 from network.common import clock
 from network.common.decorators import public
 from network.common.enums import label
+from network.common.http import client_address
 from network.common.languages import asked_language, is_same_language
 from network.common.markdown import render as render_markdown
 from network.common.templating import city_name
@@ -29,12 +30,19 @@ from network.declarations.views import public_declaration
 from network.documents.pdf import pdf_response, render_pdf
 from network.documents.qr import qr_svg
 from network.elections import queries as election_queries
+from network.extensions import limiter
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
 from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("documents", __name__)
+
+# A PDF costs a second or more to make (a page costs milliseconds), and a query string
+# the cache has not seen makes it again: each address may ask for a few a minute,
+# whichever PDFs they are.
+PDF_LIMIT = "20 per minute"
+pdf_limit = limiter.shared_limit(PDF_LIMIT, scope="documents-pdf", key_func=client_address)
 
 
 def _produced() -> dict[str, object]:
@@ -64,6 +72,7 @@ def text_for(declaration: Declaration, wanted: str) -> DeclarationText | None:
 
 @bp.route("/declarations/<slug>/document.pdf")
 @public
+@pdf_limit
 def declaration(slug: str) -> Response:
     """Print a declaration: its text in ``?lang=`` (else the reader's), and its signatories.
 
@@ -100,6 +109,7 @@ def declaration(slug: str) -> Response:
 
 @bp.route("/votes/<int:vote_id>/result.pdf")
 @public
+@pdf_limit
 def vote_result(vote_id: int) -> Response:
     """Print a closed vote's result: its counts, and its roll call or its ballots by receipt.
 
@@ -131,6 +141,7 @@ def vote_result(vote_id: int) -> Response:
 
 @bp.route("/resolutions/<int:year>/<int:sequence>/document.pdf")
 @public
+@pdf_limit
 def resolution(year: int, sequence: int) -> Response:
     """Print a resolution: its number, title, text, and what adopted it."""
     found = resolution_queries.by_year_and_sequence(year, sequence)
@@ -149,6 +160,7 @@ def resolution(year: int, sequence: int) -> Response:
 
 @bp.route("/cities/<slug>/record.pdf")
 @public
+@pdf_limit
 def city_record(slug: str) -> Response:
     """Print a city's membership record: its status history, terms and declarations signed."""
     city = city_queries.city_by_slug(slug)

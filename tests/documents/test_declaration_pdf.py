@@ -151,3 +151,11 @@ def test_the_pdf_is_cached_like_the_public_pages(client, seeded):
 
 def test_an_unknown_declaration_has_no_pdf(client, database):
     assert client.get("/declarations/no-such-declaration/document.pdf").status_code == 404
+
+
+def test_each_address_may_ask_for_a_few_pdfs_a_minute(client, rate_limits):
+    # Unknown declarations answer fast; they count all the same.
+    for _ in range(20):
+        assert client.get("/declarations/no-such-declaration/document.pdf").status_code == 404
+    assert client.get("/cities/seoul/record.pdf").status_code == 429
+    assert client.get("/declarations/no-such-declaration").status_code == 404  # pages are not

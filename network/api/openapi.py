@@ -804,6 +804,16 @@ def _paths() -> dict[str, Any]:
             parameters=[_path("meeting_id", INTEGER)],
             not_found="no meeting has this number",
         ),
+        # The declaration page's JSON download: the same list as the API's, paged alike.
+        "/declarations/{slug}/signatures.json": _operation(
+            "listSignaturesJSON",
+            "A declaration's signatures as linked from its page: the same list as "
+            f"{PREFIX}/declarations/{{slug}}/signatures (the CSV export gives all in one file)",
+            page_of("Signature"),
+            parameters=[_path("slug", STRING), _param("lang"), *LIST],
+            not_found="no declaration has this address",
+            bad_request=True,
+        ),
         f"{PREFIX}/audit/head": _operation(
             "getAuditHead",
             "Number and hash of the newest entry of the hash-chained audit log",

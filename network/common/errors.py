@@ -129,8 +129,8 @@ CSRF_TEXT = (
 
 
 def wants_json() -> bool:
-    """Tell whether the current request is an API request."""
-    return request.path.startswith("/api/")
+    """Tell whether the current request is an API request, or one for a JSON document."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 def json_error(status: int, message: Any = None, code: str | None = None):  # noqa: ANN201

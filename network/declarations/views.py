@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import format_date, get_locale
@@ -24,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
+from network.api import views as api_views
 from network.api.serializers import signature_row
 from network.auth.models import Role, User
 from network.cities import queries as city_queries
@@ -33,7 +31,7 @@ from network.common import clock, feeds
 from network.common.decorators import public, role_required
 from network.common.enums import label
 from network.common.errors import DomainError
-from network.common.export import chunked, csv_response
+from network.common.export import csv_response
 from network.common.forms import show_error
 from network.common.languages import asked_language, content_language, is_same_language
 from network.common.pagination import Window, page_request
@@ -54,7 +52,7 @@ bp = Blueprint("declarations", __name__, url_prefix="/declarations")
 
 DECLARATIONS_PER_PAGE = 25
 # A declaration of the whole network has 13,000 signatories: the page shows them a
-# hundred at a time; the CSV and JSON exports give the full list.
+# hundred at a time; the CSV export gives the full list, the JSON one pages of it.
 SIGNATORIES_PER_PAGE = 100
 
 EXPORT_FIELDS = [
@@ -205,20 +203,14 @@ def signatures_csv(slug: str) -> Response:
 
 @bp.route("/<slug>/signatures.json")
 @public
-def signatures_json(slug: str) -> Response:
-    """Export every signatory as JSON, streamed row by row from one query like the CSV."""
-    declaration = public_declaration(slug)
-    name = json.dumps(declaration.slug)
-    language = _export_language()
+def signatures_json(slug: str) -> Response | tuple[Response, int]:
+    """List the signatories as JSON, paginated as the API's lists (``page``, ``per_page``).
 
-    def body() -> Iterator[str]:
-        yield f'{{"declaration":{name},"signatures":['
-        for number, row in enumerate(queries.signatures_for_export(declaration, language=language)):
-            item = json.dumps(signature_row(row), sort_keys=True, separators=(",", ":"))
-            yield f",{item}" if number else item
-        yield "]}\n"
-
-    return Response(stream_with_context(chunked(body())), mimetype="application/json")
+    The same list as ``/api/v1/declarations/<slug>/signatures``, documented in the
+    OpenAPI document; the CSV export gives the full list in one file.
+    """
+    api_views.refuse_ambiguous_parameters()
+    return api_views.declaration_signatures(slug)
 
 
 @dataclass(frozen=True)

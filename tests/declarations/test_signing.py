@@ -190,7 +190,7 @@ def test_signatories_are_named_in_the_readers_language(app, people):
     assert ">Seoul</a>" in english and "서울특별시" not in english
     exported = public.get(f"/declarations/{slug}/signatures.json?lang=ko").get_json()
     # Same day: by English name, whatever the language they are named in.
-    assert [(s["city"], s["city_name"]) for s in exported["signatures"]] == [
+    assert [(s["city"], s["city_name"]) for s in exported["items"]] == [
         ("milan", "Milan"),
         ("seoul", "서울특별시"),
     ]

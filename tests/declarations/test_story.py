@@ -208,7 +208,7 @@ def test_exports_match_the_page(app, people):
             io.StringIO(public.get(f"/declarations/{slug}/signatures.csv").get_data(as_text=True))
         )
     )
-    exported = public.get(f"/declarations/{slug}/signatures.json").get_json()["signatures"]
+    exported = public.get(f"/declarations/{slug}/signatures.json").get_json()["items"]
     api = public.get(f"/api/v1/declarations/{slug}/signatures").get_json()["items"]
     assert [r["verification_code"] for r in rows] == [s["verification_code"] for s in exported]
     assert exported == api

@@ -61,7 +61,8 @@ def render_pdf(template: str, **context: object) -> bytes:
     # Relative links (another language's version) point at the public site.
     root = url_for("home.index", _external=True)
     document = HTML(string=html, base_url=root, url_fetcher=_fetcher())
-    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts)
+    # Tagged (headings, tables, reading order) so that a screen reader can follow it.
+    return document.write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_tags=True)
 
 
 def pdf_response(body: bytes, filename: str) -> Response:

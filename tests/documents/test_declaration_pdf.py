@@ -159,3 +159,11 @@ def test_each_address_may_ask_for_a_few_pdfs_a_minute(client, rate_limits):
         assert client.get("/declarations/no-such-declaration/document.pdf").status_code == 404
     assert client.get("/cities/seoul/record.pdf").status_code == 429
     assert client.get("/declarations/no-such-declaration").status_code == 404  # pages are not
+
+
+def test_the_pdf_is_tagged_for_screen_readers_in_the_readers_language(client, seeded):
+    response = client.get(f"{SEOUL}?lang=ko", headers={"Accept-Language": "ko"})
+    catalog = PdfReader(io.BytesIO(response.data)).trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "ko"

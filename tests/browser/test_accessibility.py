@@ -218,8 +218,8 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/declarations/<slug>/signatures.json": f"/declarations/{slug}/signatures.json",
         "/declarations/<slug>/document.pdf": f"/declarations/{slug}/document.pdf",
         "/votes/<int:vote_id>/result.pdf": f"/votes/{world['charter_vote']}/result.pdf",
-        "/resolutions/<int:year>/<int:sequence>/document.pdf": "/resolutions/{}/{}/document.pdf".format(
-            *world["resolution"]
+        "/resolutions/<int:year>/<int:sequence>/document.pdf": (
+            "/resolutions/{}/{}/document.pdf".format(*world["resolution"])
         ),
         "/cities/<slug>/record.pdf": "/cities/seoul/record.pdf",
         "/declarations/feed.atom": "/declarations/feed.atom",

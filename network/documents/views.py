@@ -38,9 +38,9 @@ from network.votes.models import Secrecy, VoteStatus
 
 bp = Blueprint("documents", __name__)
 
-# A PDF costs a second or more to make (a page costs milliseconds), and a query string
-# the cache has not seen makes it again: each address may ask for a few a minute,
-# whichever PDFs they are.
+# A PDF costs a quarter of a second to make, a long register many seconds (a page costs
+# milliseconds), and a query string the cache has not seen makes it again: each address
+# may ask for a few a minute, whichever PDFs they are.
 PDF_LIMIT = "20 per minute"
 pdf_limit = limiter.shared_limit(PDF_LIMIT, scope="documents-pdf", key_func=client_address)
 

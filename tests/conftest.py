@@ -98,8 +98,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
-    application = create_app("testing", {"DATABASE_URL": database_url})
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    # Built archives go to a folder of the run's, not the working tree's instance/.
+    archives = str(tmp_path_factory.mktemp("archives"))
+    application = create_app("testing", {"DATABASE_URL": database_url, "ARCHIVE_DIR": archives})
     with application.app_context():
         upgrade()
     yield application

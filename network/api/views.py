@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug import Response
 
 from network.api import serializers
-from network.api.openapi import PARAMETERS, PREFIX
+from network.api.openapi import LANGUAGE_TAG, PARAMETERS, PREFIX
 from network.api.openapi import document as openapi_document
 from network.audit import queries as audit_queries
 from network.charter import queries as charter_queries
@@ -151,12 +151,18 @@ def content_language() -> str:
 
     A tag with a region or a script names its language (``en-US`` is ``en``), and its
     script where that tells texts apart (``zh-Hant`` is ``zh_Hant``).
+    A well-formed tag of a language Babel does not know (``yes``) is the schema's
+    too: it names its first subtag, in which nothing has a text, so everything falls
+    back as documented (names to English, texts to their authoritative language).
     """
     wanted = (request.args.get("lang") or "").strip()
     if not wanted:
         language = str(get_locale())
-    elif not is_language_tag(wanted):
+    elif not re.fullmatch(LANGUAGE_TAG, wanted):
         raise BadParameter(_("“lang” must be a language tag such as en, ko, en-US or zh-Hant."))
+    elif not is_language_tag(wanted):
+        g.api_language = "en"  # what the names fall back to
+        return re.split(r"[-_]", wanted, maxsplit=1)[0]
     else:
         locale = Locale.parse(wanted.replace("-", "_"))
         language = locale.language + (f"_{locale.script}" if locale.script else "")

@@ -99,6 +99,16 @@ def test_the_schema_says_which_languages_are_accepted(client, demo):
     document = client.get(f"{API}/openapi.json").get_json()
     schema = document["components"]["parameters"]["lang"]["schema"]
     assert "pattern" in schema and "en-US" in schema["examples"]
+    # Every value the pattern allows is accepted: a language nothing is written in
+    # (found by schemathesis: ?lang=yes) gets the fallbacks, not a 400.
+    unknown = client.get(f"{API}/cities/seoul?lang=yes")
+    assert unknown.status_code == 200
+    assert unknown.get_json()["local_name"] == "Seoul"
+    assert unknown.headers["Content-Language"] == "en"
+    declaration = client.get(f"{API}/declarations/seoul-declaration-2017?lang=tlh-Piqd")
+    assert declaration.status_code == 200
+    assert declaration.get_json()["language"] == declaration.get_json()["authoritative_language"]
+    assert client.get(f"{API}/cities?lang=e").status_code == 400
 
 
 def test_last_modified_and_if_modified_since(client, demo):

@@ -65,7 +65,7 @@ def test_booleans_are_true_or_false_in_every_export(client, exports):
         "hamburg": "true",
     }
     # The JSON export says the same with JSON's own booleans.
-    items = client.get(exports[1].replace(".csv", ".json")).get_json()["signatures"]
+    items = client.get(exports[1].replace(".csv", ".json")).get_json()["items"]
     assert {item["city"]: item["withdrawn"] for item in items} == {
         "seoul": False,
         "hamburg": True,

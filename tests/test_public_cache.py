@@ -304,7 +304,6 @@ def test_pages_with_forms_for_some_roles_stay_cacheable_for_visitors(
 def test_pages_asked_with_unknown_or_long_queries_are_answered_but_not_kept(
     app, client, demo, public_cache
 ):
-    client.get("/cities/?warm=1")  # the head entry's time (Last-Modified) is read once
     for url in ("/cities/?junk=1", "/cities/?page=1&x=" + "y" * 10, "/cities/?q=" + "a" * 250):
         first_cost, first = statements_during(lambda url=url: client.get(url))
         again_cost, again = statements_during(lambda url=url: client.get(url))

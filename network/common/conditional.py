@@ -385,31 +385,14 @@ def validator(marks: tuple[Any, ...], parts: tuple[str, ...]) -> str:
 
 def last_modified(marks: Marks) -> datetime:
     """Return when the state the marks describe last moved, to the second (see above)."""
-    seq, head_hash, closings = marks
-    created = _entry_time(seq, head_hash) or datetime(1970, 1, 1, tzinfo=UTC)  # no entry yet
+    seq, _hash, closings = marks
+    created = db.session.scalar(sa.select(AuditEntry.created_at).where(AuditEntry.seq == seq))
+    created = created or datetime(1970, 1, 1, tzinfo=UTC)  # no entry yet
     now = clock.now()
     midnight = datetime.combine(now.date(), time(), tzinfo=UTC)
     passed = [closing for closing in closings if closing <= now]
     latest = max([_aware(created), midnight, *map(_aware, passed)])
     return latest.replace(microsecond=0)
-
-
-# The time of each head entry read so far, by (number, hash): an entry never changes, so
-# pages rendered at the same head ask the database once, not once each. The hash in the
-# key keeps a database restored with other entries under the same numbers apart.
-ENTRY_TIMES = "network_entry_times"
-
-
-def _entry_time(seq: int, head_hash: str) -> datetime | None:
-    times = current_app.extensions.setdefault(ENTRY_TIMES, {})
-    key = (seq, head_hash)
-    if key not in times:
-        if len(times) > 1000:
-            times.clear()
-        times[key] = db.session.scalar(
-            sa.select(AuditEntry.created_at).where(AuditEntry.seq == seq)
-        )
-    return times[key]
 
 
 def _aware(moment: datetime) -> datetime:

@@ -47,7 +47,7 @@ from network.resolutions.models import ResolutionKind
 from network.verify.queries import lookup as verify_lookup
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
-from network.votes.models import Secrecy, VoteStatus
+from network.votes.models import Secrecy, Vote, VoteStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Generous for reads, per client address; shared across processes through Redis.
@@ -242,19 +242,26 @@ def vote(vote_id: int) -> Response | tuple[Response, int]:
     found = vote_queries.vote_with_options(vote_id)
     if found is None:
         return _json_error(404, _("No vote has this number."))
-    closed = found.status is VoteStatus.closed
-    return jsonify(
-        serializers.vote(
-            found,
-            title=vote_services.describe(found)[0],
-            ballots_cast=vote_queries.ballots_cast(found),
-            roll_call=vote_queries.roll_call(found, names=False)
-            if closed and found.secrecy is Secrecy.recorded
-            else None,
-            ballots=vote_queries.published_ballots(found)
-            if closed and found.secrecy is Secrecy.secret
-            else None,
-        )
+    return jsonify(vote_answer(found))
+
+
+def vote_answer(vote: Vote) -> dict[str, Any]:
+    """Return a vote as the API gives it (the archive too): ballots only once it is closed.
+
+    A recorded vote's roll call names each city's choice; a secret vote's ballots are
+    listed by receipt alone. An open or pending vote gives its participation count only.
+    """
+    closed = vote.status is VoteStatus.closed
+    return serializers.vote(
+        vote,
+        title=vote_services.describe(vote)[0],
+        ballots_cast=vote_queries.ballots_cast(vote),
+        roll_call=vote_queries.roll_call(vote, names=False)
+        if closed and vote.secrecy is Secrecy.recorded
+        else None,
+        ballots=vote_queries.published_ballots(vote)
+        if closed and vote.secrecy is Secrecy.secret
+        else None,
     )
 
 

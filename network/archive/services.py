@@ -42,6 +42,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from network.api import serializers
+from network.api.views import vote_answer
 from network.audit import queries as audit_queries
 from network.audit.models import AuditEntry
 from network.charter.models import CharterArticle, CharterVersion, VersionStatus
@@ -49,6 +50,7 @@ from network.cities.models import City
 from network.common.export import csv_lines
 from network.db import db
 from network.declarations import queries as declaration_queries
+from network.declarations.views import EXPORT_FIELDS
 from network.elections import queries as election_queries
 from network.meetings import queries as meeting_queries
 from network.meetings.models import Meeting
@@ -56,7 +58,6 @@ from network.motions import queries as motion_queries
 from network.motions.models import Motion
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
-from network.votes import services as vote_services
 from network.votes.models import Secrecy, Vote, VoteOption, VoteStatus
 
 DATA_LICENSE = "CC BY 4.0"
@@ -281,23 +282,8 @@ def _votes() -> Iterator[Vote]:
 
 
 def vote_record(vote: Vote) -> dict[str, Any]:
-    """Return a vote as ``/api/v1/votes/<id>`` gives it: ballots only once it is closed.
-
-    A recorded vote's roll call names each city's choice; a secret vote's ballots are
-    listed by receipt alone. An open or pending vote gives its participation count only.
-    """
-    closed = vote.status is VoteStatus.closed
-    return serializers.vote(
-        vote,
-        title=vote_services.describe(vote)[0],
-        ballots_cast=vote_queries.ballots_cast(vote),
-        roll_call=vote_queries.roll_call(vote, names=False)
-        if closed and vote.secrecy is Secrecy.recorded
-        else None,
-        ballots=vote_queries.published_ballots(vote)
-        if closed and vote.secrecy is Secrecy.secret
-        else None,
-    )
+    """Return a vote as ``/api/v1/votes/<id>`` gives it: ballots only once it is closed."""
+    return vote_answer(vote)
 
 
 def _choice_cell(choice: Any) -> str:
@@ -422,18 +408,8 @@ def _write_meetings(out: ArchiveWriter) -> None:
     )
 
 
-SIGNATURE_COLUMNS = [
-    "declaration",
-    "city",
-    "city_name",
-    "signatory_name",
-    "signatory_title",
-    "signed_on",
-    "mode",
-    "verification_code",
-    "withdrawn",
-    "withdrawal_reason",
-]
+# The export's columns (declarations.views), with the declaration each belongs to.
+SIGNATURE_COLUMNS = ["declaration", *EXPORT_FIELDS]
 
 
 def _write_declarations(out: ArchiveWriter) -> None:

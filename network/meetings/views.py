@@ -18,9 +18,10 @@ from network.common.forms import show_error
 from network.common.http import small_int
 from network.common.markdown import render
 from network.db import db
-from network.meetings import queries, services
+from network.meetings import minutes_views, papers_views, queries, services
+from network.meetings.attendance_views import meeting_page_context
 from network.meetings.forms import ROLL_CALL_CHOICES, AgendaItemForm, DecisionForm, MeetingForm
-from network.meetings.models import AgendaKind, DecisionMethod, Meeting
+from network.meetings.models import AgendaKind, DecisionMethod, Meeting, MeetingMode
 from network.motions import queries as motion_queries
 from network.motions.models import Motion
 
@@ -78,6 +79,11 @@ def _page(
         item_form=item_form,
         decision_form=decision_form,
         render=render,
+        # Attendance, the quorum in the room and proxies (meetings/attendance_views.py).
+        **meeting_page_context(meeting, current_user),
+        # Papers and the published minutes (papers_views.py, minutes_views.py).
+        **papers_views.page_context(meeting),
+        **minutes_views.page_context(meeting),
     ), status
 
 
@@ -98,19 +104,29 @@ def show(meeting_id: int) -> tuple[str, int]:
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.secretariat)
 def new() -> Response | tuple[str, int] | str:
-    """Schedule or record a meeting."""
+    """Convene a meeting, at its times in its own zone."""
     form = MeetingForm()
     if form.validate_on_submit():
-        meeting = services.create_meeting(
-            title=form.title.data,
-            held_on=form.held_on.data,
-            place=form.place.data,
-            actor=current_user,
-            now=clock.now(),
-        )
-        db.session.commit()
-        flash(_("The meeting is recorded."), "success")
-        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+        starts_at, ends_at = form.moments()
+        try:
+            meeting = services.create_meeting(
+                title=form.title.data,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                time_zone=form.time_zone.data,
+                place=form.place.data or "",
+                mode=MeetingMode(form.mode.data),
+                online_url=form.online_url.data,
+                actor=current_user,
+                now=clock.now(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The meeting is convened."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
     status = 422 if form.is_submitted() else 200
     return render_template("meetings/new.html", form=form), status
 

@@ -1,0 +1,1 @@
+"""Commitments of declarations and the signatory cities' reports on them (issue #20)."""

@@ -12,8 +12,9 @@ RUN_SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 # What the tests need from Debian besides: its Chromium for the browser tests (never a
 # downloaded browser), a font with Hangul so that Korean pages are readable in
-# screenshots, and a redis-server that the fail-soft tests start and kill.
-TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk redis-server:/usr/bin/redis-server
+# screenshots, a redis-server that the fail-soft tests start and kill, and the nginx
+# that the two-server test puts in front of two gunicorns (deploy/nginx/dwcn.conf).
+TEST_SYSTEM_PACKAGES := chromium:/usr/bin/chromium fonts-noto-cjk redis-server:/usr/bin/redis-server nginx:/usr/sbin/nginx
 
 .PHONY: run test install run-system-packages system-packages compile lint format translations bench screenshots clean
 

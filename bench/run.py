@@ -35,8 +35,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from bench import dataset as data
+from bench import desk_bench, outbox_bench, peak_bench, practices_bench, profile_pages, tally_bench
 from bench import routes as route_list
-from bench import tally_bench
 from bench.load import LoadGenerator, Tally
 from network import create_app, freeze_startup_objects
 from network.audit.queries import check_chain
@@ -395,9 +395,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def gunicorn(
-    url: str, public_cache: bool, redis_url: str | None = None
+    url: str,
+    public_cache: bool,
+    redis_url: str | None = None,
+    *,
+    workers: int = 2,
+    keys: tuple[str, str] | None = None,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Serve ``bench.wsgi_bench:app`` with 2 workers; yield the port and the app's cache config.
+    """Serve ``bench.wsgi_bench:app`` with ``workers``; yield the port and its cache config.
+
+    ``keys`` are the SECRET_KEY and BALLOT_KEY to serve with (fresh ones by default).
 
     With ``redis_url`` the workers share the page cache and the state marks in Redis
     (as production runs with ``REDIS_URL``); without, each keeps its own pages and
@@ -407,8 +414,8 @@ def gunicorn(
     env = {
         **os.environ,
         "NETWORK_ENV": "production",
-        "SECRET_KEY": secrets.token_hex(32),
-        "BALLOT_KEY": secrets.token_hex(32),
+        "SECRET_KEY": keys[0] if keys else secrets.token_hex(32),
+        "BALLOT_KEY": keys[1] if keys else secrets.token_hex(32),
         "DATABASE_URL": url,
         "PUBLIC_CACHE": "1" if public_cache else "0",
         "PUBLIC_URL": BENCH_PUBLIC_URL,
@@ -418,7 +425,7 @@ def gunicorn(
     if redis_url:
         env["REDIS_URL"] = redis_url
     command = [
-        sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
         "--log-level", "warning", "bench.wsgi_bench:app",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env)
@@ -490,8 +497,43 @@ def section_throughput(summary: Summary, scale: float, seconds: float) -> None:
                 throughput_run(summary, load, url, urls, cached, seconds, shared)
         finally:
             load.close()
+        # Last on this database: it opens a vote and casts ballots in it.
+        section_peak(summary, url, redis_url)
     finally:
         drop()
+
+
+def section_peak(summary: Summary, url: str, redis_url: str | None) -> None:
+    """Measure the voting-day peak (issue #19): logins, ballots in the room, live pollers."""
+    workers = 2 * (os.cpu_count() or 1)  # as deploy/gunicorn.conf.py
+    heading(
+        f"The voting-day peak: gunicorn ({workers} workers), PostgreSQL, Redis "
+        "(bench/peak_bench.py)"
+    )
+    if not redis_url:
+        print("Redis unreachable: the peak section is SKIPPED (production runs with Redis)")
+        summary.add("voting-day peak", "-", "", None)
+        return
+    keys = (secrets.token_hex(32), secrets.token_hex(32))
+    app = create_app(
+        "production",
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": keys[0],
+            "BALLOT_KEY": keys[1],
+            "RATELIMIT_ENABLED": False,
+            "PUBLIC_URL": BENCH_PUBLIC_URL,
+        },
+    )
+
+    @contextlib.contextmanager
+    def serve() -> Iterator[int]:
+        with gunicorn(url, True, redis_url, workers=workers, keys=keys) as (port, _config):
+            yield port
+
+    peak_bench.section_peak(summary.add, summary.broken, app, serve)
+    with app.app_context():
+        db.engine.dispose()
 
 
 def reachable_redis() -> str | None:
@@ -551,9 +593,11 @@ def throughput_run(
             load.run(port, path, 0.3)
         print(f"{'route':<52} {'req/s':>8}  {'bare':>6}  ratio")
         worst, below, bares = math.inf, [], []
+        rates: dict[str, float] = {}
         for template, path in urls:
             tally, bare = interleaved(load, port, path, seconds)
             bares.append(bare.per_second)
+            rates[template] = tally.per_second / bare.per_second if bare.per_second else 0.0
             ratio = tally.per_second / bare.per_second if bare.per_second else 0.0
             worst = min(worst, ratio)
             if ratio < target:
@@ -569,11 +613,14 @@ def throughput_run(
         print(f"bare route across the run: {min(bares):.0f} to {max(bares):.0f} req/s")
         if not effective:
             print("floor of the stack (not targets: the layout alone, then with one query):")
+            floors: dict[str, float] = {}
             for path in route_list.FLOOR_ROUTES:
                 tally, bare = interleaved(load, port, path, seconds)
                 ratio = tally.per_second / bare.per_second if bare.per_second else 0.0
-                rates = f"{tally.per_second:>8.1f}  {bare.per_second:>6.0f}"
-                print(f"  {path:<50} {rates}  {ratio:5.3f}")
+                floors[path] = ratio
+                figures = f"{tally.per_second:>8.1f}  {bare.per_second:>6.0f}"
+                print(f"  {path:<50} {figures}  {ratio:5.3f}")
+            section_floor_ratio(summary, rates, floors.get("/verify/", 0.0))
         print(f"below {target}: {', '.join(below) if below else 'none'}")
         label = ("cached, Redis" if redis_url else "cached") if effective else "uncached"
         summary.add(
@@ -588,6 +635,45 @@ def throughput_run(
             "0",
             not below,
         )
+
+
+# Issue #19: uncached, these pages at least this share of the layout-only page's rate.
+FLOOR_PAGES = ["/elections/{election}", "/votes/{big_vote}", "/cities/"]
+FLOOR_TARGET = 0.4
+
+
+def section_floor_ratio(summary: Summary, rates: dict[str, float], verify: float) -> None:
+    """Print each page's rate as a share of ``/verify/``'s (both relative to the bare route)."""
+    if not verify:
+        return
+    print(f"uncached, as a share of /verify/ (the layout alone; target >= {FLOOR_TARGET}):")
+    for template in FLOOR_PAGES:
+        share = rates.get(template, 0.0) / verify
+        print(f"  {template:<50} {share:5.2f}  {verdict(share >= FLOOR_TARGET)}")
+        summary.add(
+            f"uncached {template} / /verify/", f"{share:.2f}", f">= {FLOOR_TARGET}",
+            share >= FLOOR_TARGET,
+        )  # fmt: skip
+
+
+def section_profile(summary: Summary, url: str, full: data.Dataset) -> None:
+    """Where an uncached page's time goes (docs/performance.md keeps the table)."""
+    heading("Where an uncached page's time goes (SQLite, in-process, cProfile; shares)")
+    app = measuring_app(url)
+    values = full.placeholders()
+    pages = [
+        ("/verify/", "/verify/"),
+        ("election", f"/elections/{values['election']}"),
+        ("vote", f"/votes/{values['big_vote']}"),
+        ("directory", "/cities/"),
+    ]
+    figures = profile_pages.report(app.test_client(), pages)
+    floor = figures["/verify/"][0]
+    for name, _path in pages[1:]:
+        share = floor / figures[name][0] if figures[name][0] else 0.0
+        print(f"{name}: {share:.2f} of /verify/'s rate in-process")
+    with app.app_context():
+        db.engine.dispose()
 
 
 def section_verify(summary: Summary, url: str, full: data.Dataset) -> None:
@@ -621,6 +707,111 @@ def section_verify(summary: Summary, url: str, full: data.Dataset) -> None:
     )
 
 
+def section_desk(
+    summary: Summary, full_url: str, full: data.Dataset, small_url: str, small: data.Dataset
+) -> None:
+    """Measure a delegate's desk and the secretariat's dashboard, logged in (issue #15)."""
+    heading("A delegate's desk and the secretariat's dashboard, logged in (SQLite, in-process)")
+    counts: dict[str, list[int]] = {desk_bench.DESK: [], desk_bench.DASHBOARD: []}
+    timed: dict[str, tuple[float, float, int, int]] = {}
+    for url, dataset in ((small_url, small), (full_url, full)):
+        email = desk_bench.prepare(measuring_app(url))
+        app = measuring_app(url)
+        delegate, officer = app.test_client(), app.test_client()
+        desk_bench.log_in(delegate, email)
+        desk_bench.log_in_secretariat(officer)
+        for client, path in ((delegate, desk_bench.DESK), (officer, desk_bench.DASHBOARD)):
+            fetch(client, path)  # warm
+            with counting_statements() as seen:
+                response = client.get(path, headers={"Accept-Language": "en"})
+            # Both pages show the vote prepared: a ballot to cast, a vote's turnout.
+            shown = desk_bench.shows_the_vote(path, response.get_data(as_text=True))
+            if response.status_code != 200 or not shown:
+                summary.broken.append(f"{path}: status {response.status_code}, vote shown {shown}")
+                return
+            counts[path].append(len(seen))
+            if dataset is full:
+                timed[path] = time_route(client, path, 30)
+        with app.app_context():
+            db.engine.dispose()
+    for path, what in ((desk_bench.DESK, "delegate's desk"), (desk_bench.DASHBOARD, "dashboard")):
+        small_count, full_count = counts[path]
+        median, p95, n, size = timed[path]
+        print(
+            f"{what} ({path}): {full_count} statements at {full.sizes.members} member cities, "
+            f"{small_count} at {small.sizes.members} — {verdict(full_count == small_count)}; "
+            f"median {median:.1f} ms, p95 {p95:.1f} ms ({n} requests, {size} bytes) — "
+            f"{verdict(p95 <= P95_TARGET_MS)} (target <= {P95_TARGET_MS:.0f} ms)"
+        )
+        summary.add(
+            f"{what} statements, small / full",
+            f"{small_count} / {full_count}",
+            "the same",
+            small_count == full_count,
+        )
+        summary.add(
+            f"{what} p95 at {full.sizes.members} cities (SQLite)",
+            f"{p95:.1f} ms",
+            f"<= {P95_TARGET_MS:.0f} ms",
+            p95 <= P95_TARGET_MS,
+        )
+
+
+def section_outbox(summary: Summary, scale: float) -> None:
+    """Queue a notice to every member city's delegates, then deliver it (issue #15)."""
+    heading("A notice to the delegates of every member city: queued, then sent over SMTP")
+    base = os.environ.get("BENCH_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+    try:
+        url, drop = postgres_schema(base)
+    except sa.exc.OperationalError as error:
+        print(f"PostgreSQL unreachable at {base} ({str(error).splitlines()[0]}): SKIPPED")
+        summary.add("notice to every member city's delegates queued", "-", "", None)
+        return
+    try:
+        outbox_bench.section_outbox(summary.add, summary.broken, url, scale)
+    finally:
+        drop()
+
+
+def section_practices(summary: Summary, sqlite_url: str, scale: float) -> None:
+    """Search the practices library at 13,000 cities × 5 practices (issue #20)."""
+    heading("The practices library's search, 5 practices per member city (page and API)")
+    base = os.environ.get("BENCH_PG_URL", "postgresql://root@127.0.0.1:5432/test")
+    try:
+        pg_url, drop = postgres_schema(base)
+    except sa.exc.OperationalError as error:
+        print(f"PostgreSQL unreachable at {base} ({str(error).splitlines()[0]}): SQLite only")
+        pg_url, drop = None, lambda: None
+    try:
+        runs = [("SQLite, FTS5", sqlite_url, False)]
+        if pg_url:
+            runs.append(("PostgreSQL, GIN", pg_url, True))
+        for label, url, fresh in runs:
+            started = time.perf_counter()
+            added, city = practices_bench.fill(url, scale, fresh=fresh)
+            print(f"{label}: {added} practices added in {time.perf_counter() - started:.1f} s")
+            app = measuring_app(url)
+            for row in practices_bench.measure(app, time_route, count_statements, city):
+                worst = max(row["page_p95"], row["api_p95"])
+                ok = worst < practices_bench.TARGET_MS
+                print(
+                    f"  {row['what']} ({row['words']!r}): {row['total']} found; p95 page "
+                    f"{row['page_p95']:.1f} ms, API {row['api_p95']:.1f} ms, "
+                    f"{row['statements']} statements — {verdict(ok)} "
+                    f"(target < {practices_bench.TARGET_MS:.0f} ms)"
+                )
+                summary.add(
+                    f"practices search, {row['what']} ({label})",
+                    f"{worst:.1f} ms",
+                    f"< {practices_bench.TARGET_MS:.0f} ms",
+                    ok,
+                )
+            with app.app_context():
+                db.engine.dispose()
+    finally:
+        drop()
+
+
 def main() -> int:
     """Build the datasets, run every section, print the summary."""
     # Stopped from outside, still drop the PostgreSQL schema and the temporary files.
@@ -637,10 +828,15 @@ def main() -> int:
         full = build_database(full_url, scale)
         small = build_database(small_url, min(SMALL_SCALE, scale / 10))
         section_routes(summary, full_url, full, small_url, small)
+        section_profile(summary, full_url, full)
         section_memory(summary, full_url, full)
         section_tally(summary, full_url, full)
         section_verify(summary, full_url, full)
+        # Last on these databases: it opens a vote of the whole network.
+        section_desk(summary, full_url, full, small_url, small)
+        section_practices(summary, full_url, scale)
     section_throughput(summary, scale, seconds)
+    section_outbox(summary, scale)
     summary.print()
     print(f"\n(total {time.perf_counter() - started:.0f} s)")
     return 1 if summary.broken else 0

@@ -88,6 +88,14 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 
+    # SQLite's FTS5 table of the practices' search (and its shadow tables) is made by its
+    # migration, not described by a model: autogenerate leaves it alone.
+    from network.practices.search import is_search_schema
+
+    conf_args.setdefault(
+        "include_name", lambda name, kind, _parent: not is_search_schema(name, kind)
+    )
+
     connectable = get_engine()
 
     with connectable.connect() as connection:

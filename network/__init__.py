@@ -110,19 +110,28 @@ def register_blueprints(app: Flask) -> None:
     from network.audit.views import bp as audit_bp
     from network.audit.views import public_bp as public_audit_bp
     from network.auth.views import bp as auth_bp
+    from network.calendars.views import bp as calendars_bp
     from network.charter.views import bp as charter_bp
     from network.cities.views import bp as cities_bp
+    from network.commitments.views import bp as commitments_bp
     from network.declarations.views import bp as declarations_bp
     from network.documents.views import bp as documents_bp
     from network.elections.views import bp as elections_bp
     from network.health.views import bp as health_bp
     from network.home.views import bp as home_bp
+    from network.meetings.attendance_views import bp as attendance_bp
+    from network.meetings.live_views import bp as live_bp
+    from network.meetings.minutes_views import bp as minutes_bp
+    from network.meetings.papers_views import bp as papers_bp
     from network.meetings.views import bp as meetings_bp
     from network.motions.views import bp as motions_bp
+    from network.notices.views import bp as notices_bp
+    from network.practices.views import bp as practices_bp
     from network.resolutions.views import bp as resolutions_bp
     from network.secretariat.charter import bp as secretariat_charter_bp
     from network.secretariat.declarations import bp as secretariat_declarations_bp
     from network.secretariat.elections import bp as secretariat_elections_bp
+    from network.secretariat.outbox import bp as secretariat_outbox_bp
     from network.secretariat.views import bp as secretariat_bp
     from network.site.views import bp as site_bp
     from network.verify.views import bp as verify_bp
@@ -135,7 +144,14 @@ def register_blueprints(app: Flask) -> None:
         elections_bp,
         motions_bp,
         meetings_bp,
+        attendance_bp,
+        live_bp,
+        papers_bp,
+        minutes_bp,
+        calendars_bp,
         declarations_bp,
+        commitments_bp,
+        practices_bp,
         documents_bp,
         votes_bp,
         resolutions_bp,
@@ -145,6 +161,8 @@ def register_blueprints(app: Flask) -> None:
         secretariat_charter_bp,
         secretariat_elections_bp,
         secretariat_declarations_bp,
+        secretariat_outbox_bp,
+        notices_bp,
         audit_bp,
         public_audit_bp,
         api_bp,

@@ -19,7 +19,17 @@ ENVIRONMENT_KEYS = (
     "REDIS_URL",
     "BABEL_DEFAULT_LOCALE",
     "PUBLIC_URL",
+    "MAIL_BACKEND",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
+    "MAIL_FILE_DIR",
+    "UPLOAD_DIR",
 )
+# Mail settings read from the environment as a number or a yes/no.
+ENVIRONMENT_NUMBERS = ("MAIL_PORT", "MAIL_TIMEOUT")
+ENVIRONMENT_SWITCHES = ("MAIL_USE_TLS", "MAIL_USE_STARTTLS")
 
 
 class ConfigurationError(RuntimeError):
@@ -73,6 +83,21 @@ class BaseConfig:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 3600 * 8
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Meeting papers (network/meetings/papers.py, docs/operations.md "Uploads"): at most
+    # 20 MB (decimal), so file and form fit in nginx's client_max_body_size of 20m
+    # (MiB); kept in UPLOAD_DIR (instance/uploads when unset), or in UPLOAD_STORAGE, an
+    # object with put/open/delete (network/common/storage.py) set in instance/config.py.
+    PAPER_MAX_SIZE = 20 * 1000 * 1000
+    UPLOAD_DIR: str | None = None
+    UPLOAD_STORAGE: Any = None
+    # The complete archive's PDFs (network/documents/archive.py): of each kind at most
+    # this many, of at most this many lines (a register's signatories) each, none made
+    # after this many seconds (the archive is built in a request: gunicorn's timeout is
+    # 30 s); the others are listed with their address. ARCHIVE_PDFS = False: none.
+    ARCHIVE_PDFS = True
+    ARCHIVE_PDF_MAX_DOCUMENTS = 50
+    ARCHIVE_PDF_MAX_ROWS = 200
+    ARCHIVE_PDF_SECONDS = 15
 
     # Invitations are good for seven days (issue #2); passwords follow ASVS 2.1.
     INVITATION_MAX_AGE = timedelta(days=7)
@@ -125,6 +150,43 @@ class BaseConfig:
     # own) for the state after every change, so reads need no query to validate a page.
     POSTGRES_ANNOUNCEMENTS = True
 
+    # Mail (network/notices, docs/operations.md "Mail"). Notices are written to the
+    # outbox in the transaction of the change that causes them; ``flask network deliver``
+    # sends them. "file" writes each message as an .eml file in MAIL_FILE_DIR
+    # (instance/mail/ when unset), so the site works with no mail server; "smtp" sends
+    # through MAIL_SERVER: implicit TLS (MAIL_USE_TLS, port 465) or STARTTLS
+    # (MAIL_USE_STARTTLS, port 587), with MAIL_USERNAME and MAIL_PASSWORD when set.
+    MAIL_BACKEND = "file"
+    MAIL_FILE_DIR: str | None = None
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_STARTTLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "Decent Work City Network <no-reply@dwcn.example.org>"
+    MAIL_TIMEOUT = 30  # seconds for each step of the SMTP conversation
+    # A failed attempt (a 4xx answer, or an outcome unknown) is tried again after
+    # MAIL_RETRY_BASE, doubling each time up to MAIL_RETRY_CAP, MAIL_MAX_ATTEMPTS in all;
+    # then, or at once on a 5xx answer, the message is marked failed with the reason.
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_RETRY_BASE = timedelta(minutes=1)
+    MAIL_RETRY_CAP = timedelta(hours=4)
+    # A message claimed by a sender that then died is found in "sending" and sent again,
+    # with its one Message-ID, once this long has passed since the claim.
+    MAIL_LEASE = timedelta(minutes=10)
+    MAIL_BATCH_SIZE = 100
+    # After a request that queued mail, send it at once from the request (development:
+    # no sender to run). Elsewhere ``flask network deliver`` does it.
+    MAIL_DELIVER_AFTER_REQUEST = False
+    # Where links in mail point when PUBLIC_URL is unset (development and tests only:
+    # production requires PUBLIC_URL). Never the request's Host header.
+    MAIL_LINK_FALLBACK = "http://127.0.0.1:5000"
+    # Self-service password reset: a link good for this long, once.
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    PASSWORD_RESET_LIMIT_PER_ADDRESS = "10 per 15 minutes"
+    PASSWORD_RESET_LIMIT_PER_ACCOUNT = "3 per hour"
+
     DIRECTORY_PER_PAGE = 25
     # An unseconded motion lapses after this long.
     MOTION_SECONDING_PERIOD = timedelta(days=14)
@@ -138,6 +200,9 @@ class BaseConfig:
         "suspension": "two-thirds",
         "chair_election": "absolute-runoff",
         "chair_term_years": 2,
+        # Proxies at meetings: allowed, at most one held per city.
+        "proxies_allowed": True,
+        "proxies_per_city": 1,
     }
 
 
@@ -145,6 +210,7 @@ class DevelopmentConfig(BaseConfig):
     """Local development: SQLite in instance/, demo data allowed."""
 
     ENV_NAME = "development"
+    MAIL_DELIVER_AFTER_REQUEST = True
 
 
 class TestingConfig(BaseConfig):
@@ -169,6 +235,11 @@ class TestingConfig(BaseConfig):
     ARGON2_MEMORY_COST = 64
     ARGON2_PARALLELISM = 1
     SERVER_NAME = "localhost"
+    MAIL_LINK_FALLBACK = "http://localhost"
+    # The tests of the sender point it at an aiosmtpd server of their own.
+    MAIL_BACKEND = "smtp"
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_TIMEOUT = 5
 
 
 class ProductionConfig(BaseConfig):
@@ -180,6 +251,11 @@ class ProductionConfig(BaseConfig):
     # this host itself for the whole site: no subdomain can plant or read it.
     SESSION_COOKIE_NAME = "__Host-session"
     PREFERRED_URL_SCHEME = "https"
+    # Configure MAIL_SERVER, MAIL_PORT, MAIL_USE_TLS or MAIL_USE_STARTTLS, MAIL_USERNAME,
+    # MAIL_PASSWORD and MAIL_FROM (docs/operations.md "Mail").
+    MAIL_BACKEND = "smtp"
+    MAIL_USE_STARTTLS = True
+    MAIL_PORT = 587
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {
@@ -208,6 +284,12 @@ def apply_environment(config: dict[str, Any], environ: os._Environ[str] | dict[s
     for key in ENVIRONMENT_KEYS:
         if environ.get(key):
             config[key] = environ[key]
+    for key in ENVIRONMENT_NUMBERS:
+        if environ.get(key):
+            config[key] = int(environ[key])
+    for key in ENVIRONMENT_SWITCHES:
+        if environ.get(key):
+            config[key] = environ[key].strip().lower() in {"1", "true", "yes"}
     if environ.get("TRUST_PROXY_HOPS"):
         config["TRUST_PROXY_HOPS"] = int(environ["TRUST_PROXY_HOPS"])
     if environ.get("PUBLIC_CACHE"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -123,6 +124,22 @@ def limit_waits(engine: Engine, lock_timeout: timedelta, statement_timeout: time
             cursor.execute(f"SET lock_timeout = {lock_ms}")
             cursor.execute(f"SET statement_timeout = {statement_ms}")
         dbapi_connection.autocommit = autocommit
+
+
+def run_alone(name: str) -> bool:
+    """Take the lock called ``name`` for this transaction; tell whether it was free.
+
+    Scheduled work (the tick, the mail sender's claim) runs on every app server, and
+    must do its work once whatever their number: the first to ask gets PostgreSQL's
+    transaction-level advisory lock and the others are told to stand aside. The lock
+    goes with the commit or the rollback, and with the connection if the process dies,
+    so a crashed tick never leaves the schedule stuck. SQLite serves one server only
+    (docs/operations.md), and its single writer's lock already orders the writers.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return True
+    key = zlib.crc32(f"network:{name}".encode())
+    return bool(db.session.scalar(sa.text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}))
 
 
 @sa.event.listens_for(Engine, "begin")

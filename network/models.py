@@ -2,18 +2,39 @@
 
 from network.audit.models import AuditEntry, AuditHead
 from network.auth.models import Invitation, User
+from network.calendars.models import CalendarFeed
 from network.charter.models import ArticleText, CharterArticle, CharterComment, CharterVersion
 from network.cities.models import City, CityText, MembershipChange
+from network.commitments.models import (
+    Report,
+    ReportEntry,
+    ReportEvidence,
+    ReportingPeriod,
+    ReportReminder,
+    ReportVersion,
+)
 from network.declarations.models import Declaration, DeclarationText, Signature
 from network.elections.models import Election, ElectionRound, Nomination, Term
+from network.meetings.minutes import Minutes
 from network.meetings.models import AgendaItem, Meeting, SessionDecision
+from network.meetings.papers import Paper
 from network.motions.models import Motion, MotionText
+from network.notices.models import NoticePreference, OutboxMessage, VoteReminder
+from network.practices.models import Practice, PracticePillar, PracticeText
 from network.resolutions.models import Resolution, ResolutionCounter
 from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
 __all__ = [
+    "Report",
+    "ReportEntry",
+    "ReportEvidence",
+    "ReportingPeriod",
+    "ReportReminder",
+    "ReportVersion",
     "AgendaItem",
     "Meeting",
+    "Minutes",
+    "Paper",
     "Motion",
     "MotionText",
     "SessionDecision",
@@ -21,6 +42,7 @@ __all__ = [
     "AuditEntry",
     "AuditHead",
     "Ballot",
+    "CalendarFeed",
     "CharterArticle",
     "CharterComment",
     "CharterVersion",
@@ -35,11 +57,17 @@ __all__ = [
     "Invitation",
     "MembershipChange",
     "Nomination",
+    "NoticePreference",
+    "OutboxMessage",
     "Participation",
+    "Practice",
+    "PracticePillar",
+    "PracticeText",
     "Resolution",
     "ResolutionCounter",
     "Term",
     "User",
     "Vote",
     "VoteOption",
+    "VoteReminder",
 ]

@@ -101,7 +101,11 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     # Built archives go to a folder of the run's, not the working tree's instance/.
     archives = str(tmp_path_factory.mktemp("archives"))
-    application = create_app("testing", {"DATABASE_URL": database_url, "ARCHIVE_DIR": archives})
+    uploads = str(tmp_path_factory.mktemp("uploads"))  # meeting papers, likewise
+    application = create_app(
+        "testing",
+        {"DATABASE_URL": database_url, "ARCHIVE_DIR": archives, "UPLOAD_DIR": uploads},
+    )
     with application.app_context():
         upgrade()
     yield application

@@ -124,6 +124,48 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("meetings.new", "POST"): (S, 422),
     ("meetings.add_item", "POST"): (S, 422),
     ("meetings.record_decision", "POST"): (S, 422),
+    # Papers: the world's meeting has one public paper; empty forms are refused.
+    ("meeting_papers.new", "GET"): (S, 200),
+    ("meeting_papers.new", "POST"): (S, 422),
+    ("meeting_papers.download", "GET"): (P, 200),
+    ("meeting_papers.remove", "GET"): (S, 200),
+    ("meeting_papers.remove", "POST"): (S, 422),
+    # Minutes: none yet (no version to show, no PDF). Starting takes the default
+    # language (the meeting is over); saving, approving, publishing and correcting
+    # minutes not at that step say so and go back to them.
+    ("meeting_minutes.show", "GET"): (P, 200),
+    ("meeting_minutes.version", "GET"): (P, 404),
+    ("meeting_minutes.pdf", "GET"): (P, 404),
+    ("meeting_minutes.start", "POST"): (S, 302),
+    ("meeting_minutes.save", "POST"): (S, 302),
+    ("meeting_minutes.approve", "POST"): (S, 302),
+    ("meeting_minutes.publish", "POST"): (S, 302),
+    ("meeting_minutes.correct", "POST"): (S, 302),
+    ("attendance.edit", "GET"): (S, 200),
+    ("attendance.edit", "POST"): (S, 422),
+    # A delegate gives or revokes the city's proxy (signing authority checked by the
+    # service); an empty form is refused with a message on the meeting's page.
+    ("attendance.grant", "POST"): ("delegate", 302),
+    ("attendance.revoke", "POST"): ("delegate", 302),
+    # The world's vote was not opened at a meeting: no ballot by proxy there (403).
+    ("attendance.ballot", "GET"): ("delegate", 403),
+    ("attendance.ballot", "POST"): ("delegate", 403),
+    # The live session: the secretariat's screen and its buttons (a refusal redirects back
+    # with its message), the room's projector, the delegates' page, and its JSON.
+    ("live.run", "GET"): (S, 200),
+    ("live.open_session", "POST"): (S, 302),
+    ("live.take_up", "POST"): (S, 302),
+    ("live.open_vote", "POST"): (S, 302),
+    ("live.close_vote", "POST"): (S, 302),
+    ("live.adjourn", "POST"): (S, 302),
+    ("live.projector", "GET"): (P, 200),
+    ("live.follow", "GET"): (A, 200),
+    ("live.state", "GET"): (P, 200),
+    # Calendars: the public feed, a person's at a secret address (a made-up one is not
+    # found), and the button that gives one a new address.
+    ("calendars.public_feed", "GET"): (P, 200),
+    ("calendars.private_feed", "GET"): (P, 404),
+    ("calendars.renew_link", "POST"): (A, 302),
     ("resolutions.index", "GET"): (P, 200),
     ("resolutions.feed", "GET"): (P, 200),
     ("api.resolutions", "GET"): (P, 200),
@@ -145,9 +187,37 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("api.motion", "GET"): (P, 200),
     ("api.meetings", "GET"): (P, 200),
     ("api.meeting", "GET"): (P, 200),
+    ("api.minutes", "GET"): (P, 200),  # none published: an empty list
     ("exports.roll_call_csv", "GET"): (P, 404),  # the vote is still open
     ("exports.ballots_csv", "GET"): (P, 404),  # a recorded vote has no secret ballots
     ("exports.resolutions_csv", "GET"): (P, 200),
+    # Practices (#20): the library, a practice, its feed and CSV; its city's delegates
+    # write and publish (the world's is Hamburg's, published already); the secretariat
+    # features.
+    ("practices.index", "GET"): (P, 200),
+    ("practices.show", "GET"): (P, 200),
+    ("practices.feed", "GET"): (P, 200),
+    ("practices.export_csv", "GET"): (P, 200),
+    ("practices.new", "GET"): ("delegate", 200),
+    ("practices.new", "POST"): ("delegate", 422),
+    ("practices.edit", "GET"): ("delegate", 200),
+    ("practices.edit", "POST"): ("delegate", 422),
+    ("practices.publish", "POST"): ("delegate", 302),
+    ("practices.feature", "POST"): (S, 302),
+    ("api.practices", "GET"): (P, 200),
+    ("api.practice", "GET"): (P, 200),
+    # Commitments and reports (#20): the world's open period of its declaration, which
+    # Hamburg signed; an empty report is refused (422), a submission without a draft
+    # goes back with its message, an empty period form too.
+    ("commitments.progress", "GET"): (P, 200),
+    ("commitments.city_report", "GET"): (P, 200),
+    ("commitments.reports_csv", "GET"): (P, 200),
+    ("commitments.edit_report", "GET"): ("delegate", 200),
+    ("commitments.edit_report", "POST"): ("delegate", 422),
+    ("commitments.submit_report", "POST"): ("delegate", 302),
+    ("commitments.open_period", "POST"): (S, 302),
+    ("commitments.close_period", "POST"): (S, 302),
+    ("api.declaration_reports", "GET"): (P, 200),
     ("secretariat_declarations.index", "GET"): (S, 200),
     ("secretariat_declarations.edit", "GET"): (S, 200),
     ("secretariat_declarations.edit", "POST"): (S, 409),  # open: only a draft changes
@@ -155,6 +225,21 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("secretariat_declarations.close", "POST"): (S, 302),
     ("secretariat_declarations.in_person", "POST"): (S, 422),
     ("secretariat_declarations.withdraw", "POST"): (S, 302),
+    # Mail: the outbox, one's notice settings, the one-click unsubscribe, password reset.
+    ("secretariat_outbox.index", "GET"): (S, 200),
+    ("secretariat_outbox.message", "GET"): (S, 200),
+    ("secretariat_outbox.retry", "POST"): (S, 302),
+    ("secretariat_outbox.cancel", "POST"): (S, 302),
+    # "Remind now" on the dashboard: back to it, with a message (no such vote: 404).
+    ("secretariat.remind_now", "POST"): (S, 302),
+    ("notices.preferences", "GET"): (A, 200),
+    ("notices.preferences", "POST"): (A, 302),  # an empty form: every kind by e-mail
+    ("notices.unsubscribe", "GET"): (P, 400),  # a made-up token
+    ("notices.unsubscribe", "POST"): (P, 400),
+    ("auth.forgot_password", "GET"): (P, 200),
+    ("auth.forgot_password", "POST"): (P, 422),
+    ("auth.reset_password", "GET"): (P, 400),  # a made-up token
+    ("auth.reset_password", "POST"): (P, 400),
 }
 
 
@@ -192,13 +277,17 @@ WORLD_SLUGS: dict[str, str] = {}
 
 
 def _url(rule: str, slug: str, user_id: int) -> str:
+    city = slug
     if rule.startswith(("/declarations/", "/api/v1/declarations/", "/secretariat/declarations/")):
         slug = WORLD_SLUGS["<slug>"]
+    if rule.startswith(("/practices/", "/api/v1/practices/")):
+        slug = WORLD_SLUGS["<practice>"]
     url = (
         rule.replace("<slug>", slug)
         .replace("<int:user_id>", str(user_id))
         .replace("<token>", "made-up-token")
         .replace("<code>", "made-up-code")
+        .replace("<city>", city)
     )
     for name, value in WORLD_IDS.items():
         url = url.replace(f"<int:{name}>", value)
@@ -280,6 +369,25 @@ def world(app, make):
             actor=officer,
             now=now,
         )
+        import io
+
+        from network.common.storage import storage
+        from network.meetings import papers
+
+        paper = papers.add_paper(
+            meeting,
+            stream=io.BytesIO(b"%PDF-1.7\n%%EOF\n"),
+            filename="agenda.pdf",
+            title="Agenda",
+            language="en",
+            item=None,
+            translation_of=None,
+            visibility=papers.PaperVisibility.public,
+            max_size=1000,
+            store=storage(),
+            actor=officer,
+            now=now,
+        )
         from network.declarations import services as declarations
 
         declaration = declarations.save_declaration(
@@ -300,8 +408,37 @@ def world(app, make):
             actor=officer,
             now=now,
         )
+        from network.notices import services as notices
+        from network.notices.models import NoticeKind
+
+        message = notices.queue(
+            NoticeKind.security, nominator, now=now, context={"event": "password_changed"}
+        )
+        from network.practices import services as practices
+        from network.practices.models import Instrument, Pillar
+
+        practice = practices.save_practice(
+            None,
+            practices.PracticeEntry(
+                slug="world-practice",
+                authoritative_language="en",
+                texts=[practices.TextEntry("en", "Procurement law", "Summary.", "Text.")],
+                pillars=[Pillar.employment],
+                instrument=Instrument.procurement,
+            ),
+            city=nominee,
+            actor=nominator,
+            now=now,
+        )
+        practices.publish(practice, actor=nominator, now=now)
+        from network.commitments import services as commitments
+
+        period = commitments.open_period(
+            declaration, label="2026", due_on=now.date(), actor=officer, now=now
+        )
         db.session.commit()
         WORLD_SLUGS["<slug>"] = "joint-agreement"
+        WORLD_SLUGS["<practice>"] = "world-practice"
         WORLD_IDS.update(signature_id=str(signature.id))
         WORLD_IDS.update(
             number=str(version.number),
@@ -313,6 +450,10 @@ def world(app, make):
             nomination_id=str(nomination.id),
             motion_id=str(motion.id),
             meeting_id=str(meeting.id),
+            paper_id=str(paper.id),
+            version="1",
+            message_id=str(message.id),
+            period_id=str(period.id),
         )
     return city, target, users
 
@@ -364,11 +505,16 @@ def test_a_delegate_gets_403_on_every_secretariat_page(app, client, login_as, wo
         assert "Not allowed" in response.get_data(as_text=True)
 
 
+# RFC 8058's one-click unsubscribe is posted by mail clients, with no cookie and no form:
+# the signed token in its address is what authorises it (it only turns a notice off).
+CSRF_EXEMPT = {"notices.unsubscribe"}
+
+
 def test_every_form_post_without_csrf_token_gets_400(app, client, login_as, world, monkeypatch):
     city, target, users = world
     login_as(users["secretariat"])
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    posts = [(e, r) for e, m, r in routes_of(app) if m == "POST"]
+    posts = [(e, r) for e, m, r in routes_of(app) if m == "POST" and e not in CSRF_EXEMPT]
     assert len(posts) >= 8
     for endpoint, rule in posts:
         response = client.post(_url(rule, city.slug, target.id), data={"x": "1"})

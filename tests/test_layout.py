@@ -3,11 +3,13 @@ navigation, breadcrumbs, badges and labelled table cells on phones."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 import struct
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -106,13 +108,29 @@ def test_every_page_carries_the_emblem_beside_the_name_and_the_icons(client):
     brand = page.one("a", class_="brand")
     assert brand.attrs["href"] == "/"
     emblem = brand.one("img")
-    assert emblem.attrs["src"] == "/static/img/emblem.svg" and emblem.attrs["alt"] == ""
+    assert urlsplit(emblem.attrs["src"]).path == "/static/img/emblem.svg"
+    assert emblem.attrs["alt"] == ""
     assert brand.words == "Decent Work City Network"
     icons = {
-        link.attrs["href"]: link.attrs for link in page.all("link") if "icon" in link.attrs["rel"]
+        urlsplit(link.attrs["href"]).path: link.attrs
+        for link in page.all("link")
+        if "icon" in link.attrs["rel"]
     }
     assert icons["/static/img/emblem.svg"]["type"] == "image/svg+xml"
     assert "/static/img/favicon.ico" in icons and "/static/img/apple-touch-icon.png" in icons
+
+
+def test_a_static_address_changes_with_its_file(client):
+    """nginx lets browsers keep static files a year: the address names the content."""
+    page = parse(client.get("/cities/"))
+    stylesheet = next(
+        link.attrs["href"] for link in page.all("link") if "stylesheet" in link.attrs["rel"]
+    )
+    address = urlsplit(stylesheet)
+    content = (ROOT / "network" / address.path.lstrip("/")).read_bytes()
+    assert parse_qs(address.query)["v"] == [hashlib.sha256(content).hexdigest()[:12]]
+    with client.get(stylesheet) as response:
+        assert response.status_code == 200 and response.get_data() == content
 
 
 @pytest.mark.parametrize(
@@ -194,6 +212,7 @@ SECRETARIAT_DESKS = {
     "Motions": "/motions/",
     "Meetings": "/meetings/",
     "Declarations": "/secretariat/declarations/",
+    "Outbox": "/secretariat/outbox",
     "Audit log": "/secretariat/audit/",
 }
 
@@ -295,7 +314,7 @@ def test_secretariat_and_account_pages_show_where_they_sit(client, make, login_a
             ("Draft a declaration", None),
         ],
         "/secretariat/audit/": [desk, ("Audit log", None)],
-        "/meetings/new": [("Meetings", "/meetings/"), ("Record a meeting", None)],
+        "/meetings/new": [("Meetings", "/meetings/"), ("Convene a meeting", None)],
         "/account": [("My account", None)],
         "/account/two-factor": [("My account", "/account"), ("Two-factor authentication", None)],
     }

@@ -237,25 +237,25 @@ def test_a_process_trusts_what_it_heard_only_while_it_is_sure(monkeypatch):
             assert listener.heard() is None  # no subscription yet: it subscribes
             # Until its subscription is confirmed it is not sure, and asks Redis.
             for _attempt in range(50):
-                assert listener.read() == (3, "h3", [])
+                assert listener.read() == (3, "h3", [], None)
                 if listener.heard() is not None:
                     break
                 time.sleep(0.01)
-            assert listener.heard() == (3, "h3", [])
+            assert listener.heard() == (3, "h3", [], None)
             other.publish(4, "h4", [])
-            assert heard_within(listener, (4, "h4", []))  # heard, not asked
+            assert heard_within(listener, (4, "h4", [], None))  # heard, not asked
             other.publish(2, "h2", [])  # a late publication of an older entry is refused
             other.publish(5, "h5", [])
-            assert heard_within(listener, (5, "h5", []))
+            assert heard_within(listener, (5, "h5", [], None))
             later = time.monotonic() + announcements.TRUSTED_SECONDS + 1
             monkeypatch.setattr(announcements.time, "monotonic", lambda: later)
             assert listener.heard() is None  # a second without asking: ask again
-            assert listener.read() == (5, "h5", [])
-            assert listener.heard() == (5, "h5", [])
+            assert listener.read() == (5, "h5", [], None)
+            assert listener.heard() == (5, "h5", [], None)
             # A connection lost, and restored by redis-py:
             listener.listener._subscription.connection.disconnect()
             assert listener.heard() is None
-            assert listener.read() == (5, "h5", [])
+            assert listener.read() == (5, "h5", [], None)
     finally:
         listener.client.delete(listener.key)
 
@@ -313,9 +313,9 @@ def test_publications_never_go_back_to_an_older_entry():
         assert marks.read() is None
         marks.publish(7, "h7", [closing])
         marks.publish(6, "h6", [])  # a slower process, with what it read before entry 7
-        assert marks.read() == (7, "h7", [closing])
+        assert marks.read() == (7, "h7", [closing], None)
         marks.publish(8, "h8", [])
-        assert marks.read() == (8, "h8", [])
+        assert marks.read() == (8, "h8", [], None)
         assert 0 < marks.client.ttl(marks.key) <= 300
     finally:
         marks.client.delete(marks.key)

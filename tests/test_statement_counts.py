@@ -33,6 +33,7 @@ PUBLIC_PAGES = [
     "/motions/{motion}",
     "/meetings/",
     "/meetings/{meeting}",
+    "/meetings/{meeting}/minutes",
     "/resolutions/",
     "/resolutions/feed.atom",
     "/declarations/",
@@ -53,6 +54,9 @@ PUBLIC_PAGES = [
     "/api/v1/declarations/seoul-declaration-2017",
     "/api/v1/declarations/seoul-declaration-2017/signatures",
     "/api/v1/audit/head",
+    "/api/v1/meetings",
+    "/api/v1/meetings/{meeting}",
+    "/api/v1/meetings/{meeting}/minutes",
 ]
 
 
@@ -161,4 +165,6 @@ def test_statement_counts_do_not_grow_with_the_data(app, demo):
     grow(app, 25, start=1)
     large = {url: count_statements(app, url) for url in urls}
     assert large == small
-    assert max(small.values()) <= 12, small
+    # Last-Modified reads no statement of its own (the head entry's time comes with the
+    # state marks): the home page's ten sections and the marks are the most (issue #17).
+    assert max(small.values()) <= 11, small

@@ -13,11 +13,13 @@ from typing import Any
 
 from network.charter.models import VersionStatus
 from network.cities.models import MembershipStatus, Region
+from network.commitments.models import CommitmentStatus
 from network.common.pagination import API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, MAX_PAGE
 from network.declarations.models import DeclarationStatus, SignatureMode
 from network.elections.models import ElectionStatus, NominationStatus, Office
-from network.meetings.models import AgendaKind
+from network.meetings.models import AgendaKind, MeetingMode, MeetingStatus
 from network.motions.models import MotionKind, MotionStatus
+from network.practices.models import Instrument, Pillar, PracticeStatus
 from network.resolutions.models import ResolutionKind
 from network.votes.models import Secrecy, VoteKind, VoteStatus
 from network.votes.tally import MajorityRule, Outcome
@@ -145,6 +147,8 @@ SCHEMAS: dict[str, Any] = {
             "chair_election": enum_of(MajorityRule),
             "chair_term_years": {"type": "integer", "minimum": 1},
             "ties": STRING,
+            "proxies_allowed": {"type": "boolean"},
+            "proxies_per_city": {"type": "integer", "minimum": 1},
         },
         required=["quorum", "ordinary", "amendment", "chair_election", "chair_term_years"],
     ),
@@ -351,6 +355,10 @@ SCHEMAS: dict[str, Any] = {
                 "enum": [DeclarationStatus.open.value, DeclarationStatus.closed.value],
             },
             "opened_on": nullable(DATE),
+            "signatures_close_on": {
+                **nullable(DATE),
+                "description": "the last day for signatures announced, if any",
+            },
             "closed_on": nullable(DATE),
             "authoritative_language": STRING,
             "language": nullable(STRING),
@@ -400,6 +408,45 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "NamedCity": obj({"slug": SLUG, "name": STRING}),
+    "Report": obj(
+        {
+            "declaration": SLUG,
+            "period": {**STRING, "description": "the reporting period's name, e.g. 2026"},
+            "due_on": {**DATE, "description": "the period's deadline"},
+            "city": SLUG,
+            "city_name": {
+                **STRING,
+                "description": "the city's name in ?lang= when it has one, else in English",
+            },
+            "version": {
+                **INTEGER,
+                "minimum": 1,
+                "description": "the latest submitted version (a correction is a new one)",
+            },
+            "submitted_at": DATE_TIME,
+            "reason": {
+                **nullable(STRING),
+                "description": "why the report was corrected (null for the first version)",
+            },
+            "url": URL,
+            "commitments": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "number": {**INTEGER, "minimum": 1},
+                        "status": enum_of(CommitmentStatus),
+                        "account": STRING,
+                        "links": {"type": "array", "items": URL},
+                        "practices": {
+                            "type": "array",
+                            "items": SLUG,
+                            "description": "the city's practices given as evidence",
+                        },
+                    }
+                ),
+            },
+        }
+    ),
     "Motion": obj(
         {
             "id": INTEGER,
@@ -434,7 +481,25 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "MeetingSummary": obj(
-        {"id": INTEGER, "title": STRING, "held_on": DATE, "place": STRING, "url": URL}
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "held_on": {**DATE, "description": "the day it starts, in its own time zone"},
+            "starts_at": {**DATE_TIME, "description": "the start (UTC)"},
+            "ends_at": {**DATE_TIME, "description": "the end (UTC)"},
+            "time_zone": {
+                **STRING,
+                "description": "the IANA time zone it is held in, e.g. Asia/Seoul",
+            },
+            "place": {**STRING, "description": "the venue; empty for a meeting held only online"},
+            "mode": {
+                **enum_of(MeetingMode),
+                "description": "in person, online, or both (hybrid); the link to follow "
+                "online is given to the network's people only, never published",
+            },
+            "status": enum_of(MeetingStatus),
+            "url": URL,
+        }
     ),
     "Meeting": {
         "allOf": [
@@ -486,10 +551,66 @@ SCHEMAS: dict[str, Any] = {
                         ),
                     },
                     "resolutions": {"type": "array", "items": ref("Resolution")},
+                    "minutes": {
+                        **nullable(ref("MinutesSummary")),
+                        "description": "the latest published minutes; null until published",
+                    },
+                    "papers": {
+                        "type": "array",
+                        "description": "the meeting's public papers, in the order added",
+                        "items": ref("Paper"),
+                    },
                 }
             ),
         ]
     },
+    "MinutesSummary": obj(
+        {
+            "version": {"type": "integer", "minimum": 1},
+            "language": {**STRING, "description": "the authoritative language (BCP 47)"},
+            "approved_on": {**DATE, "description": "the day the council approved them"},
+            "published_at": DATE_TIME,
+            "correction_reason": {
+                **nullable(STRING),
+                "description": "why this version corrects the one before it",
+            },
+            "url": URL,
+            "pdf": URL,
+        }
+    ),
+    "Minutes": {
+        "allOf": [
+            ref("MinutesSummary"),
+            obj(
+                {
+                    "text": {**STRING, "description": "the minutes' text, in Markdown"},
+                    "record": {
+                        "type": "object",
+                        "description": "the facts the minutes rest on, frozen at approval: "
+                        "meeting, agenda (with each item's vote), decisions, resolutions, "
+                        "and attendance where recorded",
+                    },
+                    "sha256": HASH,
+                }
+            ),
+        ]
+    },
+    "Paper": obj(
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "language": {**STRING, "description": "BCP 47 tag of the paper's language"},
+            "agenda_item": {
+                **nullable(INTEGER),
+                "description": "the position of the item it belongs to; null: the whole meeting",
+            },
+            "translation_of": {**nullable(INTEGER), "description": "the paper it translates"},
+            "media_type": STRING,
+            "size": {"type": "integer", "minimum": 1},
+            "sha256": HASH,
+            "url": URL,
+        }
+    ),
     "AuditEntry": {
         "oneOf": [
             obj(
@@ -553,6 +674,57 @@ SCHEMAS: dict[str, Any] = {
             ),
         ]
     },
+    "Practice": obj(
+        {
+            "slug": SLUG,
+            "title": nullable(STRING),
+            "summary": nullable(STRING),
+            "language": {
+                **nullable(STRING),
+                "description": "the language of title and summary: ?lang= where the practice "
+                "has a text in it, else the authoritative language",
+            },
+            "authoritative_language": STRING,
+            "city": SLUG,
+            "city_name": {**STRING, "description": "the city's name in ?lang=, else in English"},
+            "region": enum_of(Region),
+            "pillars": {"type": "array", "items": enum_of(Pillar), "minItems": 1},
+            "instrument": enum_of(Instrument),
+            "status": {
+                **nullable(enum_of(PracticeStatus)),
+                "description": "where the practice stands in its city (null: not stated)",
+            },
+            "started_on": nullable(DATE),
+            "links": {"type": "array", "items": URL},
+            "featured": {**BOOLEAN, "description": "featured by the secretariat"},
+            "published_at": DATE_TIME,
+            "url": URL,
+            "body": {**nullable(STRING), "description": "the full text (one practice only)"},
+            "languages": {
+                "type": "array",
+                "items": STRING,
+                "description": "the languages it is written in (one practice only)",
+            },
+        },
+        required=[
+            "slug",
+            "title",
+            "summary",
+            "language",
+            "authoritative_language",
+            "city",
+            "city_name",
+            "region",
+            "pillars",
+            "instrument",
+            "status",
+            "started_on",
+            "links",
+            "featured",
+            "published_at",
+            "url",
+        ],
+    ),
     "Index": obj(
         {
             "endpoints": {
@@ -799,12 +971,35 @@ def _paths() -> dict[str, Any]:
         f"{PREFIX}/meetings/{{meeting_id}}": _operation(
             "getMeeting",
             "One meeting: its agenda in order, decisions taken in the room with their roll "
-            "calls, and the resolutions it adopted",
+            "calls, the resolutions it adopted, its public papers and its published minutes",
             ref("Meeting"),
             parameters=[_path("meeting_id", INTEGER)],
             not_found="no meeting has this number",
         ),
+        f"{PREFIX}/meetings/{{meeting_id}}/minutes": _operation(
+            "listMinutes",
+            "The published versions of a meeting's minutes, latest first: text, record of "
+            "the facts, approval and the reason for each correction",
+            page_of("Minutes"),
+            parameters=[_path("meeting_id", INTEGER), *LIST],
+            not_found="no meeting has this number",
+            bad_request=True,
+        ),
         # The declaration page's JSON download: the same list as the API's, paged alike.
+        f"{PREFIX}/declarations/{{slug}}/reports": _operation(
+            "listReports",
+            "The signatory cities' submitted reports on a declaration's commitments (the "
+            "latest version of each), by period then city, optionally of one ?period=",
+            page_of("Report"),
+            parameters=[
+                _path("slug", STRING),
+                _query("period", STRING, "a reporting period's name, e.g. 2026"),
+                _param("lang"),
+                *LIST,
+            ],
+            not_found="no declaration has this address, or it has no period of this name",
+            bad_request=True,
+        ),
         "/declarations/{slug}/signatures.json": _operation(
             "listSignaturesJSON",
             "A declaration's signatures as linked from its page: the same list as "
@@ -812,6 +1007,30 @@ def _paths() -> dict[str, Any]:
             page_of("Signature"),
             parameters=[_path("slug", STRING), _param("lang"), *LIST],
             not_found="no declaration has this address",
+            bad_request=True,
+        ),
+        f"{PREFIX}/practices": _operation(
+            "listPractices",
+            "Published practices of member cities, featured first then newest, searched in "
+            "every language and filtered, with their title and summary in ?lang=",
+            page_of("Practice"),
+            parameters=[
+                _query("q", STRING, "words, in any language: each begins a word of the practice"),
+                _query("pillar", enum_of(Pillar), "ILO pillar of decent work it serves"),
+                _query("instrument", enum_of(Instrument), "kind of instrument"),
+                _query("region", enum_of(Region), "ILO region of its city"),
+                _query("city", SLUG, "its city's slug"),
+                _param("lang"),
+                *LIST,
+            ],
+            bad_request=True,
+        ),
+        f"{PREFIX}/practices/{{slug}}": _operation(
+            "getPractice",
+            "One published practice with its full text in ?lang= (else the authoritative one)",
+            ref("Practice"),
+            parameters=[_path("slug", STRING), _param("lang")],
+            not_found="no published practice has this address",
             bad_request=True,
         ),
         f"{PREFIX}/audit/head": _operation(

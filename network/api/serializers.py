@@ -11,11 +11,13 @@ from network.audit.models import AuditEntry
 from network.auth.models import User
 from network.charter.models import CharterVersion
 from network.cities.models import City
+from network.commitments.models import ReportVersion
 from network.common import clock
 from network.declarations.models import Declaration
 from network.elections.models import Election, ElectionStatus, Term
 from network.meetings.models import Meeting
 from network.motions.models import Motion
+from network.practices.models import Practice
 from network.resolutions.models import Resolution
 from network.votes.models import Vote, VoteStatus
 from network.votes.rules import is_accepting_ballots
@@ -228,6 +230,9 @@ def declaration(declaration: Declaration, language: str, signature_count: int) -
         "title": text.title if text else None,
         "status": declaration.status.value,
         "opened_on": declaration.opened_on.isoformat() if declaration.opened_on else None,
+        "signatures_close_on": (
+            declaration.signatures_close_on.isoformat() if declaration.signatures_close_on else None
+        ),
         "closed_on": declaration.closed_on.isoformat() if declaration.closed_on else None,
         "authoritative_language": declaration.authoritative_language,
         "language": text.language if text else None,
@@ -333,7 +338,12 @@ def meeting_summary(meeting: Meeting) -> dict[str, Any]:
         "id": meeting.id,
         "title": meeting.title,
         "held_on": meeting.held_on.isoformat(),
+        "starts_at": _instant(meeting.starts_at),
+        "ends_at": _instant(meeting.ends_at),
+        "time_zone": meeting.time_zone,
         "place": meeting.place,
+        "mode": meeting.mode.value,
+        "status": meeting.status.value,
         "url": url_for("meetings.show", meeting_id=meeting.id, _external=True),
     }
 
@@ -378,4 +388,115 @@ def meeting(
             for decision in meeting.decisions
         ],
         "resolutions": [resolution(adopted_one) for adopted_one in adopted],
+    }
+
+
+def practice(practice: Practice, language: str, *, full: bool = False) -> dict[str, Any]:
+    """Return a published practice with its text in ``language`` (else the authoritative one).
+
+    ``full`` adds the full text and the languages it exists in (``GET /practices/<slug>``).
+    """
+    text = practice.text_in(language)
+    body: dict[str, Any] = {
+        "slug": practice.slug,
+        "title": text.title if text else None,
+        "summary": text.summary if text else None,
+        "language": text.language if text else None,
+        "authoritative_language": practice.authoritative_language,
+        "city": practice.city.slug,
+        "city_name": practice.city.local_name(language) or practice.city.name,
+        "region": practice.city.region.value,
+        "pillars": [pillar.value for pillar in practice.pillars],
+        "instrument": practice.instrument.value,
+        "status": practice.status.value if practice.status else None,
+        "started_on": practice.started_on.isoformat() if practice.started_on else None,
+        "links": list(practice.links or []),
+        "featured": practice.featured,
+        "published_at": practice.published_at.isoformat() if practice.published_at else None,
+        "url": url_for("practices.show", slug=practice.slug, _external=True),
+    }
+    if full:
+        body["body"] = text.body if text else None
+        body["languages"] = sorted(practice.texts)
+    return body
+
+
+def minutes_summary(minutes: Any) -> dict[str, Any]:
+    """Return a meeting's published minutes as its ``/meetings/<id>`` answer names them."""
+    return {
+        "version": minutes.version,
+        "language": minutes.language,
+        "approved_on": minutes.approved_on.isoformat(),
+        "published_at": _instant(minutes.published_at),
+        "correction_reason": minutes.correction_reason,
+        "url": url_for("meeting_minutes.show", meeting_id=minutes.meeting_id, _external=True),
+        "pdf": url_for("meeting_minutes.pdf", meeting_id=minutes.meeting_id, _external=True),
+    }
+
+
+def minutes_version(minutes: Any) -> dict[str, Any]:
+    """Return one published version of the minutes: its text (Markdown) and its record."""
+    return {
+        **minutes_summary(minutes),
+        "url": url_for(
+            "meeting_minutes.version",
+            meeting_id=minutes.meeting_id,
+            version=minutes.version,
+            _external=True,
+        ),
+        "text": minutes.text,
+        "record": minutes.record,
+        "sha256": minutes.digest(),
+    }
+
+
+def paper(paper: Any) -> dict[str, Any]:
+    """Return a public meeting paper: what it is, and where to download it."""
+    return {
+        "id": paper.id,
+        "title": paper.title,
+        "language": paper.language,
+        "agenda_item": paper.agenda_item.position if paper.agenda_item else None,
+        "translation_of": paper.translation_of_id,
+        "media_type": paper.media_type.split(";")[0],
+        "size": paper.size,
+        "sha256": paper.sha256,
+        "url": url_for(
+            "meeting_papers.download",
+            meeting_id=paper.meeting_id,
+            paper_id=paper.id,
+            _external=True,
+        ),
+    }
+
+
+def report(version: ReportVersion, language: str) -> dict[str, Any]:
+    """Return a city's submitted report (its current version) with each commitment's status."""
+    found = version.report
+    return {
+        "declaration": found.period.declaration.slug,
+        "period": found.period.label,
+        "due_on": found.period.due_on.isoformat(),
+        "city": found.city.slug,
+        "city_name": found.city.local_name(language) or found.city.name,
+        "version": version.number,
+        "submitted_at": version.submitted_at.isoformat() if version.submitted_at else None,
+        "reason": version.reason,
+        "url": url_for(
+            "commitments.city_report",
+            slug=found.period.declaration.slug,
+            city=found.city.slug,
+            period=found.period.label,
+            _external=True,
+        ),
+        "commitments": [
+            {
+                "number": entry.commitment,
+                "status": entry.status.value if entry.status else None,
+                "account": entry.account,
+                "links": list(entry.links or []),
+                "practices": [row.practice.slug for row in entry.evidence],
+            }
+            for entry in version.entries
+        ],
     }

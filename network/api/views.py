@@ -23,6 +23,7 @@ from network.charter.models import CharterVersion, VersionStatus
 from network.cities import queries as city_queries
 from network.cities.models import MembershipStatus, Region
 from network.cities.rules import is_language_tag
+from network.commitments import queries as commitment_queries
 from network.common.decorators import public
 from network.common.errors import BadParameter
 from network.common.errors import json_error as _json_error
@@ -39,9 +40,14 @@ from network.declarations import queries as declaration_queries
 from network.declarations.models import DeclarationStatus
 from network.elections import queries as election_queries
 from network.extensions import limiter
+from network.meetings import minutes as meeting_minutes
+from network.meetings import papers as meeting_papers
 from network.meetings import queries as meeting_queries
+from network.meetings.models import Meeting
 from network.motions import queries as motion_queries
 from network.motions.models import MotionKind, MotionStatus
+from network.practices import queries as practice_queries
+from network.practices.models import Instrument, Pillar
 from network.resolutions import queries as resolution_queries
 from network.resolutions.models import ResolutionKind
 from network.verify.queries import lookup as verify_lookup
@@ -378,6 +384,29 @@ def declaration_signatures(slug: str) -> Response | tuple[Response, int]:
     )
 
 
+@bp.route("/declarations/<slug>/reports")
+@public
+def declaration_reports(slug: str) -> Response | tuple[Response, int]:
+    """List the submitted reports on a declaration's commitments (``?period=``), in ``?lang=``."""
+    language = content_language()
+    found = _public_declaration(slug)
+    if found is None:
+        return _json_error(404, _("No declaration has this address."))
+    period_id = None
+    wanted = (request.args.get("period") or "").strip()
+    if wanted:
+        period = next(
+            (p for p in commitment_queries.periods_of(found.id) if p.label == wanted), None
+        )
+        if period is None:
+            return _json_error(404, _("This declaration has no reporting period of this name."))
+        period_id = period.id
+    return _list(
+        commitment_queries.submitted_statement(found.id, period_id),
+        functools.partial(serializers.report, language=language),
+    )
+
+
 @bp.route("/motions")
 @public
 def motions() -> Response:
@@ -418,13 +447,72 @@ def meeting(meeting_id: int) -> Response | tuple[Response, int]:
     found = meeting_queries.meeting(meeting_id)
     if found is None:
         return _json_error(404, _("No meeting has this number."))
-    return jsonify(
-        serializers.meeting(
-            found,
-            meeting_queries.charter_version_numbers(found),
-            meeting_queries.resolutions_adopted_at(found.id),
-        )
+    return jsonify(meeting_answer(found))
+
+
+def meeting_answer(meeting: Meeting) -> dict[str, Any]:
+    """Return a meeting as the API gives it (the archive too), with papers and minutes.
+
+    The public papers only; the latest published minutes, null until there are some.
+    """
+    body = serializers.meeting(
+        meeting,
+        meeting_queries.charter_version_numbers(meeting),
+        meeting_queries.resolutions_adopted_at(meeting.id),
     )
+    minutes = meeting_minutes.published_minutes([meeting.id]).get(meeting.id)
+    body["minutes"] = serializers.minutes_summary(minutes) if minutes else None
+    body["papers"] = [
+        serializers.paper(paper) for paper in meeting_papers.papers_of(meeting.id, members=False)
+    ]
+    return body
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes")
+@public
+def minutes(meeting_id: int) -> Response | tuple[Response, int]:
+    """List the published versions of a meeting's minutes, latest first, text and record."""
+    if db.session.get(Meeting, meeting_id) is None:
+        return _json_error(404, _("No meeting has this number."))
+    return _list(meeting_minutes.published_statement(meeting_id), serializers.minutes_version)
+
+
+@bp.route("/practices")
+@public
+def practices() -> Response:
+    """List published practices (``?q=&pillar=&instrument=&region=&city=``) in ``?lang=``.
+
+    ``q`` searches every language at once, as the library's page does.
+    """
+    filters = practice_queries.PracticeFilter(
+        pillar=_strict_enum(Pillar, "pillar"),
+        instrument=_strict_enum(Instrument, "instrument"),
+        region=_strict_enum(Region, "region"),
+        city=(request.args.get("city") or "").strip()[:64] or None,
+    )
+    language = content_language()
+    wanted = api_page_request(request.args)
+    window = practice_queries.search(search_text(request.args.get("q")), filters, wanted)
+    return jsonify(
+        items=[serializers.practice(item, language) for item in window.items],
+        page=window.page,
+        per_page=window.per_page,
+        total=window.total,
+    )
+
+
+@bp.route("/practices/<slug>")
+@public
+def practice(slug: str) -> Response | tuple[Response, int]:
+    """Give one published practice with its full text in ``?lang=`` (else the authoritative)."""
+    language = content_language()
+    found = practice_queries.practice(slug)
+    if found is None or not found.is_published:
+        return _json_error(404, _("No practice has this address."))
+    body = serializers.practice(found, language, full=True)
+    if body["language"]:
+        g.api_language = _tag(body["language"])  # the text's, when it falls back
+    return jsonify(body)
 
 
 @bp.route("/audit/head")

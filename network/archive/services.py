@@ -15,8 +15,8 @@ Every change of state writes one audit entry, so the audit head names the state 
 archive shows: one archive per head, kept under ``ARCHIVE_DIR`` (default
 ``instance/archive/``) and rebuilt only when the head moves. Members are written to
 the ZIP (a file on disk) one record at a time: memory stays flat however large the
-record. Documents (the PDFs of declarations, votes, resolutions) go in ``documents/``
-once they exist: see ``DOCUMENT_WRITERS``.
+record. Documents (the PDFs of declarations, votes, resolutions, membership records and
+minutes) go in ``documents/``, within bounds: see ``DOCUMENT_WRITERS``.
 """
 
 from __future__ import annotations
@@ -42,20 +42,25 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from network.api import serializers
-from network.api.views import vote_answer
+from network.api.views import meeting_answer, vote_answer
 from network.audit import queries as audit_queries
 from network.audit.models import AuditEntry
 from network.charter.models import CharterArticle, CharterVersion, VersionStatus
 from network.cities.models import City
+from network.commitments import queries as commitment_queries
+from network.commitments import views as commitment_views
 from network.common.export import csv_lines
 from network.db import db
 from network.declarations import queries as declaration_queries
 from network.declarations.views import EXPORT_FIELDS
+from network.documents.archive import write_documents
 from network.elections import queries as election_queries
 from network.meetings import queries as meeting_queries
 from network.meetings.models import Meeting
 from network.motions import queries as motion_queries
 from network.motions.models import Motion
+from network.practices import queries as practice_queries
+from network.practices import views as practice_views
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
 from network.votes.models import Secrecy, Vote, VoteOption, VoteStatus
@@ -385,12 +390,22 @@ def _write_resolutions(out: ArchiveWriter) -> None:
 
 
 def meeting_record(meeting: Meeting) -> dict[str, Any]:
-    """Return a meeting as ``/api/v1/meetings/<id>`` gives it: agenda, decisions, resolutions."""
-    return serializers.meeting(
-        meeting,
-        meeting_queries.charter_version_numbers(meeting),
-        meeting_queries.resolutions_adopted_at(meeting.id),
-    )
+    """Return a meeting as ``/api/v1/meetings/<id>`` gives it (with papers and minutes)."""
+    return meeting_answer(meeting)
+
+
+# A meeting's columns in meetings.csv, before its counts (times in UTC, and its zone).
+MEETING_COLUMNS = [
+    "id",
+    "title",
+    "held_on",
+    "place",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "mode",
+    "status",
+]
 
 
 def _write_meetings(out: ArchiveWriter) -> None:
@@ -399,9 +414,9 @@ def _write_meetings(out: ArchiveWriter) -> None:
     out.write_json_list("meetings.json", meetings)
     out.write_csv(
         "meetings.csv",
-        ["id", "title", "held_on", "place", "agenda_items", "decisions", "resolutions", "url"],
+        [*MEETING_COLUMNS, "agenda_items", "decisions", "resolutions", "url"],
         (
-            [m["id"], m["title"], m["held_on"], m["place"]]
+            [m[column] for column in MEETING_COLUMNS]
             + [len(m["agenda"]), len(m["decisions"]), len(m["resolutions"]), m["url"]]
             for m in meetings
         ),
@@ -444,6 +459,57 @@ def _write_declarations(out: ArchiveWriter) -> None:
     )
 
 
+def practice_record(practice: Any) -> dict[str, Any]:
+    """Return a published practice as the API gives it, with its text in every language."""
+    return {
+        **serializers.practice(practice, practice.authoritative_language, full=True),
+        "texts": {
+            language: {"title": text.title, "summary": text.summary, "body": text.body}
+            for language, text in sorted(practice.texts.items())
+        },
+    }
+
+
+def _write_practices(out: ArchiveWriter) -> None:
+    statement = practice_queries.search_statement(None, practice_queries.PracticeFilter())
+    practices = sorted(db.session.scalars(statement), key=lambda p: (p.published_at, p.id))
+    out.write_json_list("practices.json", (practice_record(p) for p in practices))
+    out.write_csv(
+        "practices.csv",
+        practice_views.EXPORT_FIELDS,
+        (
+            [row[name] for name in practice_views.EXPORT_FIELDS]
+            for row in (practice_views.export_row(p, p.authoritative_language) for p in practices)
+        ),
+    )
+
+
+def _write_reports(out: ArchiveWriter) -> None:
+    """Write the submitted reports on commitments (the current version of each), as the API.
+
+    ``reports.json``: each as ``/api/v1/declarations/<slug>/reports?lang=en`` gives it;
+    ``reports.csv``: the declaration page's export, one row per commitment reported.
+    """
+    declarations = list(db.session.scalars(declaration_queries.public_statement()))
+    declarations.reverse()  # oldest first, as declarations.json
+
+    def versions() -> Iterator[Any]:
+        for d in declarations:
+            yield from commitment_queries.submitted_in_batches(d.id)
+
+    found = list(versions())
+    out.write_json_list("reports.json", (serializers.report(v, language="en") for v in found))
+    out.write_csv(
+        "reports.csv",
+        commitment_views.EXPORT_FIELDS,
+        (
+            [row[name] for name in commitment_views.EXPORT_FIELDS]
+            for version in found
+            for row in commitment_views.export_rows(version, "en")
+        ),
+    )
+
+
 AUDIT_COLUMNS = ["seq", "public", "prev_hash", "hash", "created_at", "actor_id", "action"]
 AUDIT_COLUMNS += ["subject_type", "subject_id", "data"]
 
@@ -480,11 +546,13 @@ RECORD_WRITERS: tuple[Callable[[ArchiveWriter], None], ...] = (
     _write_resolutions,
     _write_meetings,
     _write_declarations,
+    _write_practices,
+    _write_reports,
 )
-# Writers of the documents (PDFs), each adding files under ``documents/``: the place
-# for the certified PDFs of declarations, votes, resolutions and membership records
-# once the documents domain makes them (``ArchiveWriter.write_chunks`` takes bytes).
-DOCUMENT_WRITERS: list[Callable[[ArchiveWriter], None]] = []
+# Writers of the documents (PDFs), each adding files under ``documents/``: the PDFs of
+# declarations, votes, resolutions, membership records and minutes, within the bounds
+# network/documents/archive.py explains (a 13,000-line register takes minutes).
+DOCUMENT_WRITERS: list[Callable[[ArchiveWriter], None]] = [write_documents]
 
 
 def write_archive(target: BinaryIO, *, now: datetime) -> tuple[Head, dict[str, Any]]:

@@ -43,6 +43,21 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=128)])
 
 
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a link to choose a new password."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[strip],
+        validators=[
+            DataRequired(),
+            Length(max=254),
+            Email(message=_l("Give a valid e-mail address."), check_deliverability=False),
+        ],
+        description=_l("The address you log in with."),
+    )
+
+
 class CodeForm(FlaskForm):
     """The login's second step: a code from the authenticator, or a recovery code."""
 

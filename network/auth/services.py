@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from network.audit.services import record
 from network.auth import rules
@@ -19,8 +20,12 @@ from network.auth.passwords import hash_password, verify_password
 from network.cities.models import City
 from network.common.errors import Conflict, InvalidInput, NotAllowed
 from network.db import db
+from network.notices import services as notices
+from network.notices.compose import Composer, Recipient, absolute_url
+from network.notices.models import NoticeKind
 
 INVITATION_SALT = "dwcn-invitation"
+PASSWORD_RESET_SALT = "dwcn-password-reset"
 
 
 @dataclass
@@ -167,7 +172,34 @@ def invite_user(
         public=False,
         data={**_account_data(user), "expires_at": invitation.expires_at.isoformat()},
     )
+    _mail_invitation(invitation, now)
     return user, invitation
+
+
+def _mail_invitation(invitation: Invitation, now: datetime) -> None:
+    """Queue the invitation's link to the invited person (sent once this commits)."""
+    user = invitation.user
+    notices.queue(
+        NoticeKind.invitation,
+        user,
+        now=now,
+        context={
+            "link": absolute_url("auth.accept_invitation", token=invitation_token(invitation)),
+            "expires_at": invitation.expires_at,
+            "role": user.role,
+            "city": user.city,
+        },
+    )
+
+
+def _security_notice(user: User, event: str, now: datetime, **details: object) -> None:
+    """Queue a security notice telling the person what changed on their account."""
+    notices.queue(
+        NoticeKind.security,
+        user,
+        now=now,
+        context={"event": event, "before": None, "after": None, **details},
+    )
 
 
 def renew_invitation(user: User, *, actor: User, now: datetime) -> Invitation:
@@ -195,6 +227,7 @@ def renew_invitation(user: User, *, actor: User, now: datetime) -> Invitation:
         public=False,
         data={"expires_at": invitation.expires_at.isoformat()},
     )
+    _mail_invitation(invitation, now)
     return invitation
 
 
@@ -261,6 +294,7 @@ def change_password(user: User, current: str, new: str, *, now: datetime) -> Use
     user.session_version += 1
     db.session.flush()
     record("account.password_changed", subject=("user", user.id), actor=user, now=now, public=False)
+    _security_notice(user, "password_changed", now)
     return user
 
 
@@ -301,6 +335,10 @@ def update_account(user: User, details: AccountDetails, *, actor: User, now: dat
             public=False,
             data={"changes": changes},
         )
+    if "role" in changes:
+        _security_notice(
+            user, "role_changed", now, before=Role(before["role"]), after=Role(after["role"])
+        )
     return user
 
 
@@ -324,6 +362,8 @@ def set_active(user: User, active: bool, *, actor: User, now: datetime) -> User:
         now=now,
         public=False,
     )
+    if not active:
+        _security_notice(user, "deactivated", now)
     return user
 
 
@@ -432,6 +472,7 @@ def enable_two_factor(user: User, secret: str, code: str, *, now: datetime) -> l
     record(
         "account.two_factor_enabled", subject=("user", user.id), actor=user, now=now, public=False
     )
+    _security_notice(user, "two_factor_enabled", now)
     return codes
 
 
@@ -528,6 +569,7 @@ def disable_two_factor(user: User, *, now: datetime) -> User:
     record(
         "account.two_factor_disabled", subject=("user", user.id), actor=user, now=now, public=False
     )
+    _security_notice(user, "two_factor_disabled", now)
     return user
 
 
@@ -549,4 +591,94 @@ def reset_two_factor(user: User, *, actor: User, now: datetime) -> User:
     record(
         "account.two_factor_reset", subject=("user", user.id), actor=actor, now=now, public=False
     )
+    _security_notice(user, "two_factor_reset", now)
+    return user
+
+
+# Self-service password reset: a link good for an hour (PASSWORD_RESET_MAX_AGE), once.
+# Its token carries a fingerprint of the account's password hash and session version,
+# so it stops working as soon as the password changes (this link used, or any other
+# way) or every session is ended.
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=PASSWORD_RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    material = f"{user.id}|{user.password_hash}|{user.session_version}"
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+def password_reset_token(user: User) -> str:
+    """Return a signed, timed token of a link to choose a new password."""
+    return _reset_serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+
+
+def request_password_reset(email: str, *, now: datetime) -> User | None:
+    """Mail a link to choose a new password to the active account with this address.
+
+    Return the account, or None when no active account with a password has it; the
+    caller answers the same either way, so nothing tells which addresses have accounts.
+    The message is composed either way, so that both take about as long.
+    """
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    context = {
+        "minutes": int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60),
+    }
+    if user is None or not user.is_active:
+        Composer(
+            kind=NoticeKind.password_reset,
+            template="notices/password_reset",
+            context={**context, "link": absolute_url("auth.forgot_password")},
+            now=now,
+        ).compose(Recipient(id=0, email="nobody@example.org", name="-"))
+        return None
+    notices.queue(
+        NoticeKind.password_reset,
+        user,
+        now=now,
+        context={
+            **context,
+            "link": absolute_url("auth.reset_password", token=password_reset_token(user)),
+        },
+    )
+    return user
+
+
+def user_from_reset_token(token: str, *, now: datetime) -> User:
+    """Return the account a password-reset link is for, while the link is good.
+
+    :raises InvalidInput: when the link is forged, older than an hour, already used,
+        or the password changed since it was sent.
+    """
+    try:
+        # The age is checked against ``now`` below, not the process's clock.
+        payload, issued = _reset_serializer().loads(token, return_timestamp=True)
+    except BadSignature:
+        raise InvalidInput(_("This link is not valid.")) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("u"), int):
+        raise InvalidInput(_("This link is not valid."))
+    if now - issued > current_app.config["PASSWORD_RESET_MAX_AGE"]:
+        raise InvalidInput(_("This link has expired. Ask for a new one."))
+    user = db.session.get(User, payload["u"])
+    if user is None or not user.is_active or payload.get("f") != _password_fingerprint(user):
+        raise InvalidInput(
+            _("This link can no longer be used: it was used already, or the password changed.")
+        )
+    return user
+
+
+def reset_password(token: str, password: str, *, now: datetime) -> User:
+    """Set a new password through a reset link; every session of the account ends.
+
+    :raises InvalidInput: for a link that is no longer good, or a bad password.
+    """
+    user = user_from_reset_token(token, now=now)
+    _check_password(password, (user.name, user.email))
+    user.password_hash = hash_password(password)
+    user.session_version += 1
+    db.session.flush()
+    record("account.password_reset", subject=("user", user.id), actor=user, now=now, public=False)
+    _security_notice(user, "password_changed", now)
     return user

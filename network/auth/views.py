@@ -28,6 +28,7 @@ from network.auth.forms import (
     CodeForm,
     ConfirmPasswordForm,
     EnableTwoFactorForm,
+    ForgotPasswordForm,
     LocaleForm,
     LoginForm,
     SetPasswordForm,
@@ -35,10 +36,11 @@ from network.auth.forms import (
 from network.auth.models import Role, User
 from network.auth.reauth import after_password, reauth_limit
 from network.auth.session import LAST_SEEN, STARTED, load_user
+from network.calendars import queries as calendar_queries
 from network.common import clock
 from network.common.decorators import login_required, public
 from network.common.errors import DomainError
-from network.common.forms import show_error
+from network.common.forms import EmptyForm, show_error
 from network.common.http import client_address, is_safe_next
 from network.common.templating import language_name
 from network.db import db
@@ -249,6 +251,70 @@ def accept_invitation(token: str) -> Response | tuple[str, int] | str:
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
 
 
+def _reset_account_key() -> str:
+    return "password-reset:" + services.normalise_email(request.form.get("email", ""))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_LIMIT_PER_ADDRESS"],
+    methods=["POST"],
+    key_func=client_address,
+)
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_RESET_LIMIT_PER_ACCOUNT"],
+    methods=["POST"],
+    key_func=_reset_account_key,
+)
+def forgot_password() -> Response | str | tuple[str, int]:
+    """Mail a link to choose a new password; answer the same whatever the address."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.request_password_reset(form.email.data, now=clock.now())
+        db.session.commit()
+        security_log.info(
+            "password reset asked user=%s from=%s", user.id if user else "-", client_address()
+        )
+        flash(
+            _(
+                "If an account uses this address, a link to choose a new password is on its "
+                "way. It works once, within an hour. Nothing arrived? Check the address, "
+                "or ask the secretariat."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"], key_func=client_address)
+def reset_password(token: str) -> Response | tuple[str, int] | str:
+    """Choose a new password through a mailed link; every session of the account ends."""
+    now = clock.now()
+    try:
+        user = services.user_from_reset_token(token, now=now)
+    except DomainError as error:
+        return render_template("auth/reset_invalid.html", message=error.message), 400
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data, now=now)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            security_log.info("password reset user=%s from=%s", user.id, client_address())
+            flash(_("Your new password is set. Log in with it."), "success")
+            return redirect(url_for("auth.login"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/reset_password.html", form=form, user=user), status
+
+
 def _locale_form() -> LocaleForm:
     form = LocaleForm(prefix="locale")
     form.locale.choices = [SelectChoice("", _("Follow my browser"))] + [
@@ -257,6 +323,14 @@ def _locale_form() -> LocaleForm:
         for code in current_app.config["LANGUAGES"]
     ]
     return form
+
+
+def _calendar() -> dict[str, object]:
+    """Return what the account page shows of one's private calendar (issue #15)."""
+    return {
+        "calendar_address": calendar_queries.address_of(current_user),
+        "calendar_form": EmptyForm(),
+    }
 
 
 @bp.route("/account")
@@ -269,6 +343,7 @@ def account() -> str:
         "auth/account.html",
         locale_form=locale_form,
         password_form=ChangePasswordForm(prefix="password"),
+        **_calendar(),
     )
 
 
@@ -288,7 +363,10 @@ def set_locale() -> Response | tuple[str, int]:
             flash(_("Your language setting is saved."), "success")
             return redirect(url_for("auth.account"))
     return render_template(
-        "auth/account.html", locale_form=form, password_form=ChangePasswordForm(prefix="password")
+        "auth/account.html",
+        locale_form=form,
+        password_form=ChangePasswordForm(prefix="password"),
+        **_calendar(),
     ), 422
 
 
@@ -316,7 +394,9 @@ def change_password() -> Response | tuple[str, int]:
             return redirect(url_for("auth.account"))
     locale_form = _locale_form()
     locale_form.locale.data = current_user.locale or ""
-    return render_template("auth/account.html", locale_form=locale_form, password_form=form), 422
+    return render_template(
+        "auth/account.html", locale_form=locale_form, password_form=form, **_calendar()
+    ), 422
 
 
 def _setup_secret() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
@@ -28,6 +29,7 @@ from wtforms.validators import (
 
 from network.charter.rules import (
     CHAIR_METHODS,
+    MAX_PROXIES_PER_CITY,
     MAX_QUORUM_DENOMINATOR,
     GovernanceRules,
     RuleKey,
@@ -50,6 +52,24 @@ class LanguageCode:
         """Raise when the code is unknown."""
         if field.data and not is_language_tag(field.data):
             raise ValidationError(_l("“%(tag)s” is not a language code.", tag=field.data))
+
+
+# The proxy rules as one choice: "0" for none, else the most proxies one city may hold.
+NO_PROXIES = "0"
+
+
+def _proxy_choices() -> list[SelectChoice]:
+    return [SelectChoice(NO_PROXIES, _l("Proxies are not allowed"))] + [
+        SelectChoice(
+            str(n),
+            lazy_ngettext(
+                "Allowed: a city holds at most %(num)s proxy",
+                "Allowed: a city holds at most %(num)s proxies",
+                n,
+            ),
+        )
+        for n in range(1, MAX_PROXIES_PER_CITY + 1)
+    ]
 
 
 class DraftForm(FlaskForm):
@@ -77,12 +97,23 @@ class DraftForm(FlaskForm):
     chair_term_years = IntegerField(
         _l("Chair's term (years)"), validators=[InputRequired(), NumberRange(min=1, max=10)]
     )
+    # Left out of a submission, the founding rule stays: allowed, at most one.
+    proxies = SelectField(
+        _l("Proxies at meetings"),
+        default="1",
+        validators=[DataRequired()],
+        description=_l(
+            "Whether a member city may give its proxy for a meeting to another member "
+            "city, and how many proxies one city may hold."
+        ),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for key in (RuleKey.ordinary, RuleKey.amendment, RuleKey.admission, RuleKey.suspension):
             self[key.value].choices = _rule_choices(APPROVAL_RULES)
         self.chair_election.choices = _rule_choices(CHAIR_METHODS)
+        self.proxies.choices = _proxy_choices()
 
     def validate_quorum(self, field: StringField) -> None:
         """Accept a fraction in (0, 1]."""
@@ -106,6 +137,8 @@ class DraftForm(FlaskForm):
                 "suspension": self.suspension.data,
                 "chair_election": self.chair_election.data,
                 "chair_term_years": self.chair_term_years.data,
+                "proxies_allowed": self.proxies.data != NO_PROXIES,
+                "proxies_per_city": max(int(self.proxies.data), 1),
             }
         )
 
@@ -115,6 +148,7 @@ class DraftForm(FlaskForm):
         data = rules.to_dict()
         for key in ("quorum", *(k.value for k in RuleKey), "chair_term_years"):
             self[key].data = data[key]
+        self.proxies.data = str(rules.proxies_per_city) if rules.proxies_allowed else NO_PROXIES
 
 
 class ArticleTextForm(Form):

@@ -23,6 +23,8 @@ class RuleKey(StrEnum):
 
 
 MAX_QUORUM_DENOMINATOR = 100
+# The most proxies one city may be allowed to hold at a meeting.
+MAX_PROXIES_PER_CITY = 10
 CHAIR_METHODS = frozenset({MajorityRule.absolute_runoff, MajorityRule.instant_runoff})
 
 
@@ -41,6 +43,10 @@ class GovernanceRules:
     suspension: MajorityRule
     chair_election: MajorityRule
     chair_term_years: int
+    # Proxies at meetings (SPEC "Meetings": founding rules allowed, at most one held per
+    # city). Versions stored before these rules existed read as the founding rules.
+    proxies_allowed: bool = True
+    proxies_per_city: int = 1
 
     def majority_for(self, key: RuleKey | str) -> MajorityRule:
         """Return the majority the rules set for a kind of decision."""
@@ -57,20 +63,29 @@ class GovernanceRules:
             "chair_election": self.chair_election.value,
             "chair_term_years": self.chair_term_years,
             "ties": "lot",
+            "proxies_allowed": self.proxies_allowed,
+            "proxies_per_city": self.proxies_per_city,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> GovernanceRules:
         """Read and check rules from data (configuration or a stored version).
 
+        Rules stored without the proxy rules (every version before they existed) read
+        as allowing proxies, at most one held per city: the founding rules. Their stored
+        JSON is never rewritten, so it stays what their audit entries recorded.
+
         :raises ValueError: for a quorum outside (0, 1], a majority that does not fit its
-            decision, or a term that is not a whole number of years from 1 to 10.
+            decision, a term that is not a whole number of years from 1 to 10, or a
+            number of proxies per city outside 1 to 10.
         """
         try:
             quorum = Fraction(str(data["quorum"]))
             majorities = {key: MajorityRule(data[key.value]) for key in RuleKey}
             term = int(data["chair_term_years"])
-        except (KeyError, ValueError, ZeroDivisionError) as error:
+            proxies_allowed = data.get("proxies_allowed", True)
+            proxies_per_city = int(data.get("proxies_per_city", 1))
+        except (KeyError, TypeError, ValueError, ZeroDivisionError) as error:
             raise ValueError(f"bad governance rules: {error}") from None
         if not 0 < quorum <= 1 or quorum.denominator > MAX_QUORUM_DENOMINATOR:
             raise ValueError("the quorum must be a simple fraction of the electorate in (0, 1]")
@@ -80,9 +95,15 @@ class GovernanceRules:
                 raise ValueError(f"{rule} is not a majority for {key}")
         if not 1 <= term <= 10:
             raise ValueError("the chair's term is 1 to 10 years")
+        if not isinstance(proxies_allowed, bool):
+            raise ValueError("proxies_allowed is true or false")
+        if not 1 <= proxies_per_city <= MAX_PROXIES_PER_CITY:
+            raise ValueError(f"a city holds 1 to {MAX_PROXIES_PER_CITY} proxies")
         return cls(
             quorum=quorum,
             chair_term_years=term,
+            proxies_allowed=proxies_allowed,
+            proxies_per_city=proxies_per_city,
             **{key.value: rule for key, rule in majorities.items()},
         )
 

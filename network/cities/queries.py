@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased, selectinload
@@ -32,6 +33,55 @@ def directory_statement(filters: DirectoryFilter) -> sa.Select[tuple[City]]:
     """
     statement = sa.select(City).options(selectinload(City.texts)).order_by(City.name)
     return _filtered(statement, filters)
+
+
+class DirectoryRow(NamedTuple):
+    """A city as the directory lists it: plain values, its name in the reader's language."""
+
+    id: int
+    slug: str
+    name: str
+    local_name: str | None  # in the reader's language, if the city has a name in it
+    country: str
+    region: Region
+    status: MembershipStatus
+    joined_on: date | None
+
+
+def directory_count(filters: DirectoryFilter) -> int:
+    """Count the cities matching the filters."""
+    statement = _filtered(sa.select(sa.func.count()).select_from(City), filters)
+    return db.session.scalar(statement) or 0
+
+
+def directory_page(
+    filters: DirectoryFilter, language: str, *, offset: int = 0, limit: int | None = None
+) -> list[DirectoryRow]:
+    """Return one page of the matching cities, by English name, as plain rows.
+
+    The name in ``language`` comes from an outer join on the cities' texts: one query
+    of rows, no objects and no second query for the texts (issue #19: the directory,
+    uncached, spent a third of its time turning rows into objects).
+    """
+    local = aliased(CityText)
+    statement = (
+        sa.select(
+            City.id,
+            City.slug,
+            City.name,
+            sa.func.nullif(local.name, ""),
+            City.country,
+            City.region,
+            City.status,
+            City.joined_on,
+        )
+        .outerjoin(local, sa.and_(local.city_id == City.id, local.language == language))
+        .order_by(City.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = db.session.execute(_filtered(statement, filters))
+    return [DirectoryRow(*row) for row in rows]
 
 
 def _filtered(statement: sa.Select, filters: DirectoryFilter) -> sa.Select:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from werkzeug import Response
@@ -14,12 +16,12 @@ from network.common.decorators import public
 from network.common.export import csv_response
 from network.common.http import search_text, strict_country, strict_enum
 from network.common.languages import asked_language
-from network.common.pagination import page_request
+from network.common.pagination import Window, page_request
 from network.common.templating import countries_by_name
-from network.db import db
 from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
 from network.elections.models import Office
+from network.practices import queries as practice_queries
 
 bp = Blueprint("cities", __name__, url_prefix="/cities")
 
@@ -48,11 +50,11 @@ def index() -> str:
     """List, filter and search the cities of the network."""
     filters = directory_filter_from(request.args)
     wanted = page_request(request.args, current_app.config["DIRECTORY_PER_PAGE"])
-    pagination = db.paginate(
-        queries.directory_statement(filters),
-        page=wanted.page,
-        per_page=wanted.per_page,
-        error_out=False,
+    locale = str(get_locale())
+    pagination = Window.read(
+        wanted,
+        queries.directory_count(filters),
+        functools.partial(queries.directory_page, filters, locale),
     )
     return render_template(
         "cities/index.html",
@@ -61,7 +63,7 @@ def index() -> str:
         countries=countries_by_name(queries.countries_in_directory()),
         regions=list(Region),
         statuses=list(MembershipStatus),
-        locale=str(get_locale()),
+        locale=locale,
         chair=election_queries.holder(Office.chair, clock.today()),
     )
 
@@ -84,6 +86,7 @@ def show(slug: str) -> str:
         delegates=queries.delegates_of(city),
         terms=election_queries.terms_of(city.id),
         signed=declaration_queries.signed_by(city.id),
+        practices=practice_queries.published_by_city(city.id),
         today=clock.today(),
         profile=profile,
         profile_language=profile_language,

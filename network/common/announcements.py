@@ -27,7 +27,9 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-Marks = tuple[int, str, list[datetime]]  # audit entry number, its hash, closing times
+# The audit head entry's number, its hash, the open votes' closing times, and when the
+# head entry was written (for Last-Modified; None in marks announced before it was kept).
+Marks = tuple[int, str, list[datetime], datetime | None]
 
 # How long a process trusts what it heard without asking.
 TRUSTED_SECONDS = 1.0
@@ -43,16 +45,18 @@ class Restart(Exception):  # noqa: N818 - a signal, not an error
 
 def encode(marks: Marks) -> str:
     """Return the announcement of ``marks`` (JSON; also how Redis keeps them)."""
-    seq, head_hash, closings = marks
-    return json.dumps([seq, head_hash, [c.isoformat() for c in closings]])
+    seq, head_hash, closings, head_at = marks
+    written = head_at.isoformat() if head_at else None
+    return json.dumps([seq, head_hash, [c.isoformat() for c in closings], written])
 
 
 def decode(raw: str | bytes | None) -> Marks | None:
     """Return the marks of an announcement (None for None)."""
     if raw is None:
         return None
-    seq, head_hash, closings = json.loads(raw)
-    return seq, head_hash, [datetime.fromisoformat(c) for c in closings]
+    seq, head_hash, closings, *rest = json.loads(raw)
+    head_at = datetime.fromisoformat(rest[0]) if rest and rest[0] else None
+    return seq, head_hash, [datetime.fromisoformat(c) for c in closings], head_at
 
 
 class Listener:

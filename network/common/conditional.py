@@ -81,7 +81,15 @@ from network.votes.models import Vote, VoteStatus
 
 # Public GET routes whose pages hold a form with the visitor's CSRF token.
 NOT_CACHEABLE = frozenset(
-    {"auth.login", "auth.accept_invitation", "static", "health.live", "health.ready"}
+    {
+        "auth.login",
+        "auth.accept_invitation",
+        "static",
+        "health.live",
+        "health.ready",
+        # A meeting paper: up to 20 MB, validated by its own hash (papers_views).
+        "meeting_papers.download",
+    }
 )
 # Query parameters some public page reads. A page asked for with any other parameter,
 # or with a long query, is answered and validated but not kept: otherwise anyone could
@@ -143,9 +151,11 @@ def is_public_read() -> bool:
 # The marks, in one snapshot: the head, and the closing time of every open vote (one
 # row each; one row with none when no vote is open). Built once: SQLAlchemy keeps the
 # compiled form of a statement it has seen.
+# The head entry's time comes with them, so Last-Modified costs no statement of its own.
 PUBLISHED_MARKS = (
-    sa.select(AuditHead.seq, AuditHead.hash, Vote.closes_at)
+    sa.select(AuditHead.seq, AuditHead.hash, Vote.closes_at, AuditEntry.created_at)
     .select_from(AuditHead)
+    .outerjoin(AuditEntry, AuditEntry.seq == AuditHead.seq)
     .outerjoin(Vote, sa.and_(Vote.status == VoteStatus.open, Vote.closes_at.is_not(None)))
     .order_by(Vote.closes_at)
 )
@@ -253,9 +263,11 @@ class SharedMarks:
             self.pages, self._pages_pid = SimpleCache(LOCAL_PAGES, self.page_timeout), os.getpid()
         return self.pages
 
-    def publish(self, seq: int, head_hash: str, closings: list[datetime]) -> None:
+    def publish(
+        self, seq: int, head_hash: str, closings: list[datetime], head_at: datetime | None = None
+    ) -> None:
         """Publish and announce the marks of audit entry ``seq`` unless newer ones are there."""
-        marks = (seq, head_hash, list(closings))
+        marks = (seq, head_hash, list(closings), head_at)
         try:
             published = self._publish(keys=[self.key], args=[seq, encode(marks), MARKS_TTL])
         except Exception:  # noqa: BLE001 - never fail a committed change over the cache
@@ -271,8 +283,8 @@ class SharedMarks:
 def _read_published(session: Any) -> Marks:
     """Read the marks, in one statement on ``session``."""
     rows = session.execute(PUBLISHED_MARKS).all()
-    seq, head_hash = rows[0][0], rows[0][1]
-    return seq, head_hash, [row[2] for row in rows if row[2] is not None]
+    seq, head_hash, head_at = rows[0][0], rows[0][1], rows[0][3]
+    return seq, head_hash, [row[2] for row in rows if row[2] is not None], head_at
 
 
 def _publisher() -> SharedMarks | None:
@@ -301,7 +313,7 @@ def state_marks(published: Marks | None = None) -> tuple[Any, ...]:
     ``current_marks``.
     """
     now = clock.now()
-    seq, head_hash, closings = published or current_marks()
+    seq, head_hash, closings, _head_at = published or current_marks()
     closing = next((c for c in closings if c > now), None)
     return seq, head_hash, closing.isoformat() if closing else "", now.date().isoformat()
 
@@ -383,10 +395,21 @@ def validator(marks: tuple[Any, ...], parts: tuple[str, ...]) -> str:
     return _digest((version, *marks, *place))
 
 
+def validator_for(*extra: str) -> str:
+    """Return the validator of this request as above, with ``extra`` parts of its own.
+
+    For answers that differ by person (a delegate's city), which the hooks above leave
+    out: the parts say whose answer it is. Costs what a public 304 costs: the marks,
+    heard without a round trip where they are announced.
+    """
+    return validator(state_marks(current_marks()), (*_request_parts(), *extra))
+
+
 def last_modified(marks: Marks) -> datetime:
     """Return when the state the marks describe last moved, to the second (see above)."""
-    seq, _hash, closings = marks
-    created = db.session.scalar(sa.select(AuditEntry.created_at).where(AuditEntry.seq == seq))
+    seq, _hash, closings, created = marks
+    if created is None and seq:  # marks announced without it (an older release's)
+        created = db.session.scalar(sa.select(AuditEntry.created_at).where(AuditEntry.seq == seq))
     created = created or datetime(1970, 1, 1, tzinfo=UTC)  # no entry yet
     now = clock.now()
     midnight = datetime.combine(now.date(), time(), tzinfo=UTC)

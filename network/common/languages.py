@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +41,19 @@ def is_same_language(first: str | None, second: str | None) -> bool:
     """Tell whether two codes name the same language (``zh_Hant`` and ``zh-Hant`` do)."""
     one, other = content_language(first), content_language(second)
     return one is not None and other is not None and one.tag.lower() == other.tag.lower()
+
+
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def typed_language(text: str | None) -> str | None:
+    """Guess the language of words a reader typed (a search), for the field's ``lang``.
+
+    Only the script tells, and only Hangul names one language: Korean words typed on a
+    page in English are marked ``ko`` so that a screen reader speaks them as Korean.
+    Latin words could be any of several languages and keep the page's.
+    """
+    return "ko" if text and HANGUL.search(text) else None
 
 
 def asked_language(available: Iterable[str]) -> str | None:

@@ -25,13 +25,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def init_security_headers(app: Flask) -> None:
     """Add the headers to every response; HSTS only where cookies are Secure (production).
 
-    Also refuse file uploads: no form takes one, and Flask-WTF would hand a file to a
-    text field's validators (a 500 instead of a refusal).
+    Also refuse file uploads, except to a view marked ``accepts_files``: Flask-WTF would
+    hand a file to a text field's validators (a 500 instead of a refusal).
     """
 
     @app.before_request
     def refuse_uploads() -> None:
-        if request.files:
+        # Views that take a file say so (``accepts_files``: meeting papers).
+        view = app.view_functions.get(request.endpoint or "")
+        if not getattr(view, "accepts_files", False) and request.files:
             abort(400)
 
     secure = security_headers(app)

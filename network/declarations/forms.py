@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from network.auth.forms import password_again_field
 from network.cities.rules import is_language_tag
@@ -73,6 +73,11 @@ class DeclarationForm(FlaskForm):
     )
     authoritative_language = StringField(
         _l("Authoritative language"), filters=[strip], validators=[DataRequired(), Length(max=16)]
+    )
+    signatures_close_on = DateField(
+        _l("Last day for signatures"),
+        validators=[Optional()],
+        description=_l("Optional. Announced on the declaration's page and in the calendars."),
     )
     texts = FieldList(FormField(DeclarationTextForm), min_entries=2, max_entries=8)
 

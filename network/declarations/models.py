@@ -62,6 +62,9 @@ class Declaration(db.Model):
     authoritative_language: Mapped[str] = mapped_column(sa.String(16))
     opened_on: Mapped[date | None]
     closed_on: Mapped[date | None]
+    # The last day for signatures announced with the draft (the calendars give it);
+    # the secretariat closes the declaration.
+    signatures_close_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     texts: Mapped[dict[str, DeclarationText]] = relationship(

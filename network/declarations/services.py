@@ -25,6 +25,7 @@ from network.declarations.models import (
     Signature,
     SignatureMode,
 )
+from network.notices import notify
 from network.votes.rules import new_receipt
 
 RESERVED_SLUGS = frozenset({"new"})  # /secretariat/declarations/new is the create form
@@ -86,12 +87,19 @@ def save_declaration(
     texts: list[TextEntry],
     actor: User | None,
     now: datetime,
+    signatures_close_on: date | None = None,
 ) -> Declaration:
     """Create a draft declaration, or change a draft's texts.
 
+    :param signatures_close_on: the last day for signatures to announce, if any.
     :raises Conflict: when the declaration is no longer a draft, or the slug is taken.
-    :raises InvalidInput: for a bad slug, language, or a missing authoritative text.
+    :raises InvalidInput: for a bad slug, language, or a missing authoritative text, or a
+        last day for signatures in the past.
     """
+    if signatures_close_on is not None and signatures_close_on < now.date():
+        raise InvalidInput(
+            _("The last day for signatures cannot be in the past."), field="signatures_close_on"
+        )
     if declaration is not None:
         _lock(declaration)
     if declaration is not None and declaration.status is not DeclarationStatus.draft:
@@ -116,6 +124,7 @@ def save_declaration(
         )
         db.session.add(declaration)
     declaration.authoritative_language = authoritative_language
+    declaration.signatures_close_on = signatures_close_on
     wanted = {text.language: text for text in texts}
     for language in list(declaration.texts):
         if language not in wanted:
@@ -133,6 +142,7 @@ def save_declaration(
         public=False,
         data={
             "authoritative_language": authoritative_language,
+            "signatures_close_on": signatures_close_on.isoformat() if signatures_close_on else None,
             "texts": {
                 t.language: {"title": t.title, "preamble": t.preamble, "commitments": t.commitments}
                 for t in texts
@@ -167,6 +177,7 @@ def open_for_signature(
             }
         },
     )
+    notify.declaration_open(declaration, now=now)
     return declaration
 
 
@@ -245,6 +256,7 @@ def _add_signature(
             "verification_code": signature.verification_code,
         },
     )
+    notify.signature_recorded(declaration, city, now=now)
     return signature
 
 

@@ -26,7 +26,6 @@ from network.api.serializers import signature_row
 from network.auth.models import Role, User
 from network.cities import queries as city_queries
 from network.cities.models import City
-from network.cities.rules import is_language_tag
 from network.common import clock, feeds
 from network.common.decorators import public, role_required
 from network.common.enums import label
@@ -181,9 +180,12 @@ def show(slug: str) -> str:
 
 
 def _export_language() -> str:
-    """Return the language the export names cities in: ``?lang=``, else the reader's."""
-    wanted = (request.args.get("lang") or "").strip()
-    return wanted[:16] if wanted and is_language_tag(wanted) else str(get_locale())
+    """Return the language the export names cities in: ``?lang=``, else the reader's.
+
+    Read as the API reads it (``en-US`` is ``en``): a value that is no language tag
+    answers 400, as the JSON list and every other export do, rather than being ignored.
+    """
+    return api_views.content_language()
 
 
 @bp.route("/<slug>/signatures.csv")

@@ -16,9 +16,11 @@ from network.auth.models import Role, User
 from network.cities import services as cities
 from network.cities.models import City, MembershipStatus, Region
 from network.demo.charter import seed_charter
+from network.demo.commitments import seed_commitments
 from network.demo.declarations import seed_declarations
 from network.demo.election import seed_election
 from network.demo.meeting import seed_meeting
+from network.demo.practices import seed_practices
 
 DEMO_PASSWORD = "decent-work-2018"
 # The demo secretariat's authenticator key (base32), published in the README so that
@@ -261,4 +263,6 @@ def seed_demo(now: datetime) -> User:
     seed_election(secretariat, now)
     seed_meeting(secretariat, now)
     seed_declarations(secretariat, now)
+    seed_practices(now)
+    seed_commitments(secretariat, now)
     return secretariat

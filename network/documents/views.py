@@ -129,7 +129,9 @@ def vote_result(vote_id: int) -> Response:
         vote=vote,
         title=title,
         subject_url=urljoin(url_for("home.index", _external=True), subject_url),
-        roll_call=vote_queries.electorate_roll_call(vote, labels=names) if recorded else None,
+        roll_call=vote_queries.electorate_roll_call(vote, str(get_locale()), labels=names)
+        if recorded
+        else None,
         ballots=None if recorded else vote_queries.published_ballots(vote, labels=names),
         resolution=vote_queries.resolution_of(vote),
         option_labels={str(option_id): name for option_id, name in names.items()},

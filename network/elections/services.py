@@ -29,6 +29,7 @@ from network.elections.models import (
     Office,
     Term,
 )
+from network.notices import notify
 from network.votes import services as votes
 from network.votes.models import Secrecy, Vote, VoteKind
 from network.votes.tally import MajorityRule
@@ -110,6 +111,7 @@ def create_election(
             else None,
         },
     )
+    notify.nominations_open(election, now=now)
     return election
 
 
@@ -157,6 +159,8 @@ def nominate(election: Election, city: City, *, actor: User, now: datetime) -> N
         now=now,
         data={"city": city.slug, "by": actor.city.slug, "status": nomination.status.value},
     )
+    if nomination.status is NominationStatus.pending:
+        notify.nomination_to_answer(nomination, now=now)
     return nomination
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -25,7 +26,7 @@ from network.elections.forms import (
 )
 from network.elections.models import Election, ElectionStatus, Nomination, Office
 from network.votes import services as vote_services
-from network.votes.models import VoteStatus
+from network.votes.models import Vote, VoteStatus
 
 bp = Blueprint("elections", __name__, url_prefix="/elections")
 
@@ -63,16 +64,16 @@ def index() -> str:
     )
 
 
-def _ballot_for_delegate(election: Election) -> dict | None:
+def _ballot_for_delegate(election: queries.ElectionPage) -> dict | None:
     """Tell a delegate where their city's ballot in the election's open round stands.
 
     ``{"vote": …, "can_cast": bool, "voted": bool, "reason": message or None}``, or None
     when no round takes ballots now.
     """
-    if not election.rounds:
+    if not election.rounds or election.rounds[-1].vote.status is not VoteStatus.open:
         return None
-    vote = election.rounds[-1].vote
-    if vote.status is not VoteStatus.open:
+    vote = db.session.get(Vote, election.rounds[-1].vote.id)
+    if vote is None:
         return None
     refusal = vote_services.ballot_refusal(vote, current_user.city, now=clock.now())
     if isinstance(refusal, VoteNotOpen):
@@ -89,7 +90,9 @@ def _ballot_for_delegate(election: Election) -> dict | None:
 @public
 def show(election_id: int) -> str:
     """Show an election: nominations, every round with its counts, the result."""
-    election = election_or_404(election_id)
+    election = queries.election_page(election_id, str(get_locale()))
+    if election is None:
+        abort(404)
     # Only delegates nominate: the form lists every member city (13,000 in a large
     # network), which no other visitor should pay for. Forms are built only for the
     # roles that see them: a form writes a CSRF token into the session, and a visitor's

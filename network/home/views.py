@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug import Response
 
 from network.auth import services as account_services
+from network.auth.models import Role
 from network.cities import queries as city_queries
 from network.common import clock
 from network.common.decorators import public
@@ -18,6 +19,7 @@ from network.declarations import queries as declaration_queries
 from network.elections import queries as election_queries
 from network.elections.models import Office
 from network.extensions import csrf
+from network.home import desk
 from network.meetings import queries as meeting_queries
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
@@ -30,11 +32,20 @@ LATEST_RESOLUTIONS = 5
 @bp.route("/")
 @public
 def index() -> str:
-    """Say what the network is and what is happening in it now.
+    """Say what the network is and what is happening in it now; to a delegate, their desk.
 
-    Open votes with their closing time, declarations open for signature, the latest
-    resolutions and the next meeting; then the cities and the chair at a glance.
+    Visitors (and the secretariat, whose desk is its dashboard) read the open votes with
+    their closing time, declarations open for signature, the latest resolutions and the
+    next meeting; then the cities and the chair at a glance. A logged-in delegate reads
+    their city's desk, an observer theirs (``desk``): pages of logged-in people are
+    never kept in the public cache (``common.conditional``).
     """
+    if current_user.is_authenticated and current_user.role is Role.delegate:
+        return render_template(
+            "home/desk.html", desk=desk.delegate_desk(current_user, now=clock.now())
+        )
+    if current_user.is_authenticated and current_user.role is Role.observer:
+        return render_template("home/observer.html", desk=desk.observer_desk(now=clock.now()))
     today = clock.today()
     open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
     return render_template(

@@ -24,6 +24,7 @@ from network.common.errors import Conflict, InvalidInput, NotAllowed
 from network.db import db
 from network.motions.models import Motion, MotionKind, MotionStatus, MotionText
 from network.motions.rules import can_translate
+from network.notices import notify
 from network.resolutions.models import DecisionMode, ResolutionKind
 from network.resolutions.services import register_resolution
 from network.votes import services as votes
@@ -133,6 +134,7 @@ def propose(
             "charter_version": charter_version.number if charter_version else None,
         },
     )
+    notify.motion_proposed(motion, now=now)
     return motion
 
 
@@ -252,6 +254,7 @@ def second(motion: Motion, *, actor: User, now: datetime) -> Motion:
         now=now,
         data={"city": actor.city.slug},
     )
+    notify.motion_seconded(motion, now=now)
     return motion
 
 
@@ -338,6 +341,7 @@ def put_to_vote(
         now=now,
         data={"vote": vote.id, "rule": RULE_FOR[motion.kind].value},
     )
+    notify.motion_put_to_vote(motion, vote, now=now)
     return vote
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from network.audit.services import record
 from network.auth.models import User
 from network.db import db
+from network.meetings.models import AgendaItem
 from network.resolutions.models import DecisionMode, Resolution, ResolutionCounter, ResolutionKind
 from network.resolutions.rules import resolution_number
 from network.votes.models import Vote
@@ -49,8 +50,13 @@ def register_resolution(
 
     :param adopted_on: the date of the decision; its year numbers the resolution.
     :param text: the operative text as adopted (Markdown).
-    :param meeting_id: the meeting where it was decided, for decisions taken in session.
+    :param meeting_id: the meeting where it was decided, for decisions taken in session;
+        for a vote opened at a meeting's agenda item (the live session), that meeting.
     """
+    if meeting_id is None and vote is not None:
+        meeting_id = db.session.scalar(
+            sa.select(AgendaItem.meeting_id).where(AgendaItem.vote_id == vote.id).limit(1)
+        )
     sequence = _next_sequence(adopted_on.year)
     resolution = Resolution(
         year=adopted_on.year,

@@ -90,6 +90,7 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
         if declaration is not None:
             form.slug.data = declaration.slug
             form.authoritative_language.data = declaration.authoritative_language
+            form.signatures_close_on.data = declaration.signatures_close_on
             while len(form.texts):
                 form.texts.pop_entry()
             for language, text in sorted(declaration.texts.items()):
@@ -114,6 +115,7 @@ def edit(slug: str | None = None) -> Response | tuple[str, int]:
                 now=clock.now(),
                 authoritative_language=form.authoritative_language.data,
                 texts=_entries(form),
+                signatures_close_on=form.signatures_close_on.data,
             )
         except DomainError as error:
             db.session.rollback()

@@ -25,9 +25,9 @@ from network.common.errors import DomainError
 from network.common.forms import EmptyForm, perform, show_error
 from network.common.pagination import page_request
 from network.db import db
-from network.motions import queries as motion_queries
-from network.votes import queries as vote_queries
-from network.votes import services as vote_services
+from network.notices import reminders
+from network.secretariat import dashboard
+from network.votes.models import Vote
 
 bp = Blueprint("secretariat", __name__, url_prefix="/secretariat")
 BLANK_TEXT_ROWS = 2
@@ -81,14 +81,32 @@ def _add_blank_rows(form: CityForm) -> None:
 @bp.route("/")
 @role_required(Role.secretariat)
 def index() -> str:
-    """Show the secretariat's desk: what waits for it, and the way to every desk."""
-    open_votes = [(vote, *vote_services.describe(vote)) for vote in vote_queries.open_votes()]
+    """Show the secretariat's dashboard: what is under way, what awaits it, every desk.
+
+    Open votes with their turnout and the cities yet to vote, the openings and closings
+    to come, motions awaiting a vote, elections by stage, declarations with their
+    signatures, invitations not yet accepted and the meetings ahead (``dashboard``).
+    """
+    now = clock.now()
     return render_template(
         "secretariat/index.html",
         counts=city_queries.status_counts(),
-        open_votes=open_votes,
-        seconded=motion_queries.seconded_motions(),
+        board=dashboard.dashboard(now=now, today=now.date()),
+        now=now,
     )
+
+
+@bp.route("/votes/<int:vote_id>/remind", methods=["POST"])
+@role_required(Role.secretariat)
+def remind_now(vote_id: int) -> Response:
+    """Remind the delegates of the cities that have not voted in an open vote, at once."""
+    vote = db.get_or_404(Vote, vote_id)
+    if EmptyForm().validate_on_submit():
+        perform(
+            lambda: reminders.remind_now(vote, actor=current_user, now=clock.now()),
+            _("A reminder is on its way to the delegates of the cities that have not voted."),
+        )
+    return redirect(url_for("secretariat.index"))
 
 
 @bp.route("/cities")
@@ -246,7 +264,8 @@ def invite() -> Response | tuple[str, int] | str:
             db.session.commit()
             flash(
                 _(
-                    "The invitation for %(name)s is ready: send them the link below.",
+                    "The invitation for %(name)s is on its way by e-mail. If it does not "
+                    "arrive, issue a new invitation link from this page.",
                     name=user.name,
                 ),
                 "success",

@@ -192,8 +192,11 @@ class Participation(db.Model):
     city_id: Mapped[int] = mapped_column(sa.ForeignKey("cities.id"), index=True)
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cast_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    # The city whose delegate cast this city's ballot by proxy at a meeting
+    # (meetings/proxies.py); None when the city's own delegate cast it.
+    proxy_holder_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cities.id"))
 
-    city: Mapped[City] = relationship()
+    city: Mapped[City] = relationship(foreign_keys=[city_id])
 
     __table_args__ = (sa.UniqueConstraint("vote_id", "city_id"),)
 

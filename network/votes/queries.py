@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
@@ -219,41 +219,127 @@ def roll_call_for_export(vote: Vote, language: str) -> list[dict[str, Any]]:
     return [{"city": slug, "city_name": name, "choice": read(raw)} for slug, name, raw in rows]
 
 
+class RollCallCity(NamedTuple):
+    """A city of a roll call: its address and its name in the reader's language."""
+
+    id: int
+    slug: str
+    name: str
+
+
+def _local_name(local: Any) -> Any:
+    """Return the city's name from the outer-joined text ``local``, else its English name."""
+    return sa.func.coalesce(sa.func.nullif(local.name, ""), City.name)
+
+
+@functools.cache
+def _roll_call_statement() -> sa.Select:
+    """Build the roll call's statement once; the vote and the language are bound per call.
+
+    The electorate is tested per city (EXISTS) rather than joined: the database walks the
+    cities' name index and stops after a page, where joining the electorate first made
+    SQLite read and sort all 13,000 of its cities for every page (issue #19).
+    """
+    vote_id, language = sa.bindparam("vote_id"), sa.bindparam("language")
+    local = aliased(CityText)
+    electorate = sa.exists().where(
+        ElectorateMember.vote_id == vote_id, ElectorateMember.city_id == City.id
+    )
+    return (
+        sa.select(
+            City.id,
+            City.slug,
+            _local_name(local),
+            Ballot.receipt,
+            _CHOICE_TEXT,
+            Participation.proxy_holder_id,
+        )
+        .outerjoin(local, (local.city_id == City.id) & (local.language == language))
+        .outerjoin(Ballot, (Ballot.vote_id == vote_id) & (Ballot.city_id == City.id))
+        .outerjoin(
+            Participation,
+            (Participation.vote_id == vote_id) & (Participation.city_id == City.id),
+        )
+        .where(electorate)
+        .order_by(City.name, City.id)
+    )
+
+
+@dataclass(slots=True)
+class RollCallRow:
+    """A city of a closed recorded vote's electorate and its ballot, if it voted."""
+
+    city: RollCallCity
+    voted: bool
+    choice: Any  # as the public reads it (describe_choice); None for a city that did not vote
+    proxy_held_by: RollCallCity | None  # the city that cast the ballot by proxy, if any
+    text: str = ""  # the choice in words, for a page that shows it (votes/views.py)
+
+
 def electorate_roll_call(
     vote: Vote,
+    language: str,
     *,
     offset: int = 0,
     limit: int | None = None,
     labels: dict[int, str] | None = None,
-) -> list[dict[str, Any]]:
+) -> list[RollCallRow]:
     """Return every city of a closed recorded vote's electorate with its ballot, by name.
 
-    Each entry has ``city`` (with its names in every language), ``voted`` and
-    ``choice`` (None for a city that did not vote). The electorate is the one fixed when
-    the vote opened; ``offset`` and ``limit`` give one page of it, ``labels`` the
-    candidates' names to show.
+    Each row has ``city`` (its id, slug and name in ``language``, else in English),
+    ``voted``, ``choice`` (None for a city that did not vote) and ``proxy_held_by`` (the
+    city that cast the ballot by proxy, named alike, or None). The electorate is the one
+    fixed when the vote opened; ``offset`` and ``limit`` give one page of it, ``labels``
+    the candidates' names to show. Plain rows on the session's connection, no objects.
     """
-    rows = db.session.execute(
-        sa.select(City, Ballot.receipt, _CHOICE_TEXT)
-        .join(
-            ElectorateMember,
-            (ElectorateMember.city_id == City.id) & (ElectorateMember.vote_id == vote.id),
-        )
-        .outerjoin(Ballot, (Ballot.vote_id == vote.id) & (Ballot.city_id == City.id))
-        .order_by(City.name, City.id)
-        .offset(offset)
-        .limit(limit)
-        .options(selectinload(City.texts))
-    )
+    connection = db.session.connection()
+    rows = connection.execute(
+        _roll_call_statement().offset(offset).limit(limit),
+        {"vote_id": vote.id, "language": language},
+    ).all()
     read = _choice_reader(vote, labels)
+    holders = proxy_holders({row[-1] for row in rows if row[-1] is not None}, language)
     return [
-        {
-            "city": city,
-            "voted": receipt is not None,
-            "choice": read(raw) if receipt is not None else None,
-        }
-        for city, receipt, raw in rows
+        RollCallRow(
+            city=RollCallCity(city_id, slug, name),
+            voted=receipt is not None,
+            choice=read(raw) if receipt is not None else None,
+            proxy_held_by=holders.get(holder) if holder is not None else None,
+        )
+        for city_id, slug, name, receipt, raw, holder in rows
     ]
+
+
+def proxy_holders(city_ids: set[int], language: str) -> dict[int, RollCallCity]:
+    """Return the cities that cast ballots by proxy, named in ``language``, by id (one query)."""
+    if not city_ids:
+        return {}
+    local = aliased(CityText)
+    rows = db.session.connection().execute(
+        sa.select(City.id, City.slug, _local_name(local))
+        .outerjoin(local, (local.city_id == City.id) & (local.language == language))
+        .where(City.id.in_(city_ids))
+    )
+    return {city_id: RollCallCity(city_id, slug, name) for city_id, slug, name in rows}
+
+
+def candidate_names(vote_id: int, language: str) -> dict[int, str]:
+    """Name each of a vote's options in ``language``: a city's name, else the option's label.
+
+    One query of plain rows, in the options' order (as ``city_name`` names them).
+    """
+    local = aliased(CityText)
+    rows = db.session.connection().execute(
+        sa.select(
+            VoteOption.id,
+            sa.func.coalesce(sa.func.nullif(local.name, ""), City.name, VoteOption.label),
+        )
+        .outerjoin(City, City.id == VoteOption.city_id)
+        .outerjoin(local, (local.city_id == City.id) & (local.language == language))
+        .where(VoteOption.vote_id == vote_id)
+        .order_by(VoteOption.position)
+    )
+    return dict(rows.tuples().all())
 
 
 def published_ballots(

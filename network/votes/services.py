@@ -33,6 +33,7 @@ from network.common.errors import (
     VoteNotOpen,
 )
 from network.db import db, violates
+from network.notices import notify
 from network.votes import rules, sealing, tally
 from network.votes.models import (
     Ballot,
@@ -214,6 +215,8 @@ def open_vote(vote: Vote, *, actor: User | None, now: datetime, late: bool = Fal
             "closes_at": vote.closes_at.isoformat() if vote.closes_at else None,
         },
     )
+    if vote.closes_at is None or vote.closes_at > now:  # not one opened late to be closed
+        notify.vote_opened(vote, now=now)
     return vote
 
 
@@ -270,17 +273,29 @@ def ballot_refusal(vote: Vote, city: City | None, *, now: datetime) -> DomainErr
     return AlreadyVoted() if voted else None
 
 
-def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: datetime) -> Ballot:
+def cast_ballot(
+    vote: Vote,
+    city: City,
+    choice: Any,
+    *,
+    actor: User,
+    now: datetime,
+    proxy_holder: City | None = None,
+) -> Ballot:
     """Cast a city's one ballot, final once cast.
 
     :param choice: the ballot's content as ``rules.clean_choice`` accepts it.
-    :raises NotAllowed: when the actor is not a delegate of that city.
+    :param proxy_holder: the city holding ``city``'s proxy, whose delegate ``actor`` casts
+        the ballot for it at a meeting; the caller (meetings/proxies.py) has checked
+        the proxy. The ballot is ``city``'s, one per city as always.
+    :raises NotAllowed: when the actor is not a delegate of that city (or of the holder).
     :raises VoteNotOpen: when the vote takes no ballots now.
     :raises NotInElectorate: when the city is outside the electorate or not in good standing.
     :raises InvalidInput: when the ballot's content does not fit the vote.
     :raises AlreadyVoted: when the city has voted already (the database guarantees it).
     """
-    if actor.role is not Role.delegate or actor.city_id != city.id:
+    acting_for = proxy_holder if proxy_holder is not None else city
+    if actor.role is not Role.delegate or actor.city_id != acting_for.id:
         raise NotAllowed(_("Only a delegate of the city can cast its ballot."))
     vote = _lock(vote, shared=True)
     refusal = _entitlement_refusal(vote, city, now)
@@ -293,7 +308,13 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
     try:
         with db.session.begin_nested():
             db.session.add(
-                Participation(vote_id=vote.id, city_id=city.id, cast_at=now, cast_by_id=actor.id)
+                Participation(
+                    vote_id=vote.id,
+                    city_id=city.id,
+                    cast_at=now,
+                    cast_by_id=actor.id,
+                    proxy_holder_id=proxy_holder.id if proxy_holder is not None else None,
+                )
             )
     except IntegrityError as error:
         if not violates(error, ONE_BALLOT_PER_CITY):
@@ -320,14 +341,12 @@ def cast_ballot(vote: Vote, city: City, choice: Any, *, actor: User, now: dateti
             )
         )
     db.session.flush()
-    # Public: the fact that the city voted, never how (nor its receipt).
-    record(
-        "vote.ballot_cast",
-        subject=("vote", vote.id),
-        actor=actor,
-        now=now,
-        data={"city": city.slug},
-    )
+    # Public: the fact that the city voted, never how (nor its receipt); for a ballot by
+    # proxy, also the city that held the proxy (the proxy's use, audited here).
+    data = {"city": city.slug}
+    if proxy_holder is not None:
+        data["proxy_held_by"] = proxy_holder.slug
+    record("vote.ballot_cast", subject=("vote", vote.id), actor=actor, now=now, data=data)
     return ballot
 
 
@@ -431,6 +450,7 @@ def close_vote(vote: Vote, *, actor: User | None, now: datetime) -> Vote:
         },
     )
     SUBJECTS[vote.subject_type].on_closed(vote, actor, now)
+    notify.result_published(vote, now=now)
     return vote
 
 

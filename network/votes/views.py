@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,9 +20,10 @@ from network.common.forms import EmptyForm, perform, show_error
 from network.common.pagination import PageRequest, Window, page_request
 from network.common.templating import city_name
 from network.db import db
+from network.meetings import proxies
 from network.votes import queries, rules, services
 from network.votes.forms import ballot_form_for
-from network.votes.models import Secrecy, Vote, VoteStatus
+from network.votes.models import Secrecy, Vote, VoteKind, VoteStatus
 
 bp = Blueprint("votes", __name__, url_prefix="/votes")
 
@@ -67,6 +69,35 @@ def _candidate_names(vote: Vote) -> dict[int, str]:
     }
 
 
+def _approval_words() -> dict[str, str]:
+    """Return the words of an approval ballot, translated (a ballot's, pgettext "ballot")."""
+    return {
+        "yes": pgettext("ballot", "Yes"),
+        "no": pgettext("ballot", "No"),
+        "abstain": pgettext("ballot", "Abstain"),
+    }
+
+
+def _choice_texts(choices: list[Any], kind: VoteKind, words: dict[str, str]) -> list[str]:
+    """Say each choice of a list of ballots in words, as the ``choice_text`` macro does.
+
+    Written here rather than by the macro (templates/macros/_votes.html), which a list of
+    a hundred ballots would call a hundred times; the words are translated once.
+    """
+    blank = _("Blank ballot")
+    texts = []
+    for choice in choices:
+        if kind is VoteKind.approval:
+            texts.append(words[choice] if choice is not None else "")
+        elif choice is None or choice == []:
+            texts.append(blank)
+        elif isinstance(choice, str):
+            texts.append(choice)
+        else:
+            texts.append(" › ".join(str(part) for part in choice))
+    return texts
+
+
 def _is_delegate(user: Any) -> bool:
     return user.is_authenticated and user.role is Role.delegate and user.city_id is not None
 
@@ -81,19 +112,39 @@ def show(vote_id: int) -> str:
     ballots. The API answer and its JSON link give every ballot at once. A delegate is
     told what their city voted, or why it cannot vote.
     """
-    vote = _vote_or_404(vote_id)
+    vote = db.session.get(Vote, vote_id)
+    if vote is None:
+        abort(404)
     title, subject_url = services.describe(vote)
     now = clock.now()
     closed = vote.status is VoteStatus.closed
-    ballots_cast = queries.ballots_cast(vote)
-    names = _candidate_names(vote)
+    recorded = closed and vote.secrecy is Secrecy.recorded
+    # A closed recorded vote's page lists its electorate (electorate_size long) and counts
+    # nothing else: the count of ballots cast is asked only where the page shows it.
+    ballots_cast = None if recorded else queries.ballots_cast(vote)
+    locale = str(get_locale())
+    names = queries.candidate_names(vote.id, locale)
+    words = _approval_words()
 
-    def window(read, wanted: PageRequest, total: int = ballots_cast) -> Window:  # noqa: ANN001
+    def window(read, wanted: PageRequest, total: int | None = ballots_cast) -> Window:  # noqa: ANN001
         # Each city that voted cast one ballot: the lists of ballots are ballots_cast long.
-        return Window.read(wanted, total, functools.partial(read, vote))
+        return Window.read(wanted, total or 0, functools.partial(read, vote))
+
+    def roll_call_page(**page: int) -> list[queries.RollCallRow]:
+        rows = queries.electorate_roll_call(vote, locale, labels=names, **page)
+        texts = _choice_texts([row.choice for row in rows], vote.kind, words)
+        for row, text in zip(rows, texts, strict=True):
+            row.text = text
+        return rows
+
+    def ballots_page(**page: int) -> list[dict[str, Any]]:
+        rows = queries.published_ballots(vote, labels=names, **page)
+        texts = _choice_texts([row["choice"] for row in rows], vote.kind, words)
+        for row, text in zip(rows, texts, strict=True):
+            row["text"] = text
+        return rows
 
     listed = page_request(request.args, LIST_PER_PAGE)
-    recorded = closed and vote.secrecy is Secrecy.recorded
     voters_page = page_request({"page": request.args.get("voters_page", "")}, LIST_PER_PAGE)
     # Forms are built only for the secretariat, who sees them: a form puts a CSRF token
     # in the session, and a visitor's page with one in it is never cached.
@@ -115,14 +166,10 @@ def show(vote_id: int) -> str:
         ballots_cast=ballots_cast,
         # A closed recorded vote's roll call names every city of the electorate.
         voters=None if recorded else window(queries.cities_that_voted, voters_page),
-        roll_call=window(
-            functools.partial(queries.electorate_roll_call, labels=names),
-            listed,
-            vote.electorate_size or 0,
-        )
+        roll_call=Window.read(listed, vote.electorate_size or 0, roll_call_page)
         if recorded
         else None,
-        ballots=window(functools.partial(queries.published_ballots, labels=names), listed)
+        ballots=Window.read(listed, ballots_cast or 0, ballots_page)
         if closed and vote.secrecy is Secrecy.secret
         else None,
         resolution=queries.resolution_of(vote) if closed else None,
@@ -137,9 +184,14 @@ def show(vote_id: int) -> str:
         # Closing before the closing time, with cities yet to vote, asks to confirm.
         close_asks=vote.status is VoteStatus.open
         and not past_closing
-        and ballots_cast < (vote.electorate_size or 0),
+        and (ballots_cast or 0) < (vote.electorate_size or 0),
         button=EmptyForm() if secretariat else None,
+        # The absent cities whose proxy the reader's city holds at the vote's meeting.
+        proxy_ballots=proxies.proxy_ballots_for(vote, current_user)
+        if vote.status is VoteStatus.open
+        else [],
         option_labels={str(option_id): name for option_id, name in names.items()},
+        words=words,
     )
 
 
@@ -196,12 +248,14 @@ def ballot(vote_id: int) -> Response | tuple[str, int]:
         db.session.rollback()
         show_error(form, error)
         return _ballot_page(vote, "votes/ballot.html", error.status, form=form)
-    receipt = cast.receipt
+    receipt, secret = cast.receipt, vote.secrecy is Secrecy.secret
     db.session.commit()
-    if vote.secrecy is Secrecy.secret:
+    if secret:
         return _ballot_page(vote, "votes/cast.html", receipt=receipt)
+    # Nothing of the vote is read again after the commit: in the room, every
+    # statement of a cast counts (bench/peak_bench.py).
     flash(_("Your city's ballot is cast."), "success")
-    return redirect(url_for("votes.show", vote_id=vote.id))
+    return redirect(url_for("votes.show", vote_id=vote_id))
 
 
 @bp.route("/<int:vote_id>/open", methods=["POST"])

@@ -17,7 +17,8 @@ from network.declarations.models import Declaration, Signature
 from network.elections import services as election_services
 from network.elections.models import Election
 from network.meetings import services as meeting_services
-from network.meetings.models import DecisionMethod, Meeting
+from network.meetings.attendance import Presence, record_attendance
+from network.meetings.models import AttendanceMode, DecisionMethod, Meeting
 from network.motions.models import Motion
 from network.votes import services as vote_services
 from network.votes.models import Vote, VoteStatus
@@ -72,6 +73,13 @@ def open_world(app, database) -> dict[str, int | str]:
         declaration_services.withdraw(signature, "Recorded in error", actor=officer, now=now)
         meeting = db.session.scalar(sa.select(Meeting))
         motion = db.session.scalar(sa.select(Motion))
+        # The roll call's cities are present: in-room decisions take their quorum from it.
+        record_attendance(
+            meeting,
+            {_city(slug).id: Presence(AttendanceMode.in_room) for slug in VOTERS},
+            actor=officer,
+            now=now,
+        )
         meeting_services.record_decision(
             meeting,
             title="",

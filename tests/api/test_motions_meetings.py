@@ -85,7 +85,17 @@ def test_a_meeting_gives_its_agenda_decisions_and_resolutions(client, open_world
     assert {"city": "seoul", "choice": "yes"} in decision["roll_call"]
     assert decision["result"]["outcome"] == "carried"
     assert [r["number"] for r in body["resolutions"]] == [decision["resolution"]]
-    assert "attendance" not in body and "minutes" not in body
+    assert "attendance" not in body
+    assert body["minutes"] is None  # none published
+    # The demo's papers: the agenda (PDF) and the Seoul Declaration, Korean and English.
+    papers = body["papers"]
+    assert [(p["language"], p["media_type"]) for p in papers] == [
+        ("en", "application/pdf"),
+        ("ko", "text/plain"),
+        ("en", "text/plain"),
+    ]
+    assert [p["agenda_item"] for p in papers] == [None, 1, 1]
+    assert papers[2]["translation_of"] == papers[1]["id"]
 
 
 def test_an_unknown_meeting_or_motion_is_a_404(client, open_world):

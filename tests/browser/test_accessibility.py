@@ -51,7 +51,11 @@ ACCOUNTS = {
     "secretariat": "secretariat@example.org",
 }
 # Routes that answer with data, not a page: the API, feeds, exports and health checks.
-NOT_HTML = re.compile(r"^/api/|^/health/|\.(atom|csv|json|pdf|txt|xml|zip)$")
+# A meeting paper's download is the paper itself (PDF, office file or text).
+NOT_HTML = re.compile(
+    r"^/api/|^/health/|\.(atom|csv|ics|json|pdf|txt|xml|zip)$"
+    r"|^/meetings/<int:meeting_id>/papers/<int:paper_id>$"
+)
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
 SECOND_STEP = "/login/verify"
@@ -69,6 +73,8 @@ STUB_WORLD: dict[str, Any] = {
     "motion_vote": 4,
     "own_motion": 2,
     "meeting": 1,
+    "past_meeting": 2,
+    "paper": 1,
     "resolution": [2018, 1],
     "draft": 2,
     "receipt": "AAAA-AAAA-AAAA-AAAA",
@@ -76,6 +82,10 @@ STUB_WORLD: dict[str, Any] = {
     "invited_user": 15,
     "invitation_token": "token",
     "delegate_user": 6,
+    "outbox_message": 1,
+    "unsubscribe_token": "token",
+    "reset_token": "token",
+    "calendar_token": "token",
 }
 
 
@@ -145,6 +155,32 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
         "/meetings/": [Target("/meetings/")],
         "/meetings/<int:meeting_id>": [Target(f"/meetings/{world['meeting']}")],
         "/meetings/new": [Target("/meetings/new")],
+        "/meetings/<int:meeting_id>/session": [Target(f"/meetings/{world['meeting']}/session")],
+        "/meetings/<int:meeting_id>/projector": [
+            Target(f"/meetings/{world['meeting']}/projector"),
+            Target(f"/meetings/{world['meeting']}/projector?second=ko"),
+        ],
+        "/meetings/<int:meeting_id>/live": [Target(f"/meetings/{world['meeting']}/live")],
+        "/meetings/<int:meeting_id>/attendance": [
+            Target(f"/meetings/{world['meeting']}/attendance")
+        ],
+        "/meetings/<int:meeting_id>/papers/new": [
+            Target(f"/meetings/{world['past_meeting']}/papers/new")
+        ],
+        "/meetings/<int:meeting_id>/papers/<int:paper_id>/remove": [
+            Target(f"/meetings/{world['past_meeting']}/papers/{world['paper']}/remove")
+        ],
+        "/meetings/<int:meeting_id>/minutes": [
+            Target(f"/meetings/{world['past_meeting']}/minutes"),
+            Target(f"/meetings/{world['meeting']}/minutes"),
+        ],
+        "/meetings/<int:meeting_id>/minutes/<int:version>": [
+            Target(f"/meetings/{world['past_meeting']}/minutes/1")
+        ],
+        # The world's motion vote was not opened at a meeting: the page says why (403).
+        "/votes/<int:vote_id>/ballot/proxy/<slug>": [
+            Target(f"/votes/{world['motion_vote']}/ballot/proxy/seoul", status=403)
+        ],
         "/resolutions/": [Target("/resolutions/")],
         "/resolutions/<int:year>/<int:sequence>": [Target(f"/resolutions/{year}/{sequence}")],
         "/declarations/": [Target("/declarations/")],
@@ -153,6 +189,32 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
             Target("/declarations/seoul-declaration-2017"),
         ],
         "/declarations/<slug>/sign": [Target(f"/declarations/{agreement}/sign")],
+        # Commitments and reports (#20): the demo's 2019 period of the Seoul Declaration,
+        # Seoul's submitted report and Setagaya's draft (the secretariat reads it, others
+        # see that none is submitted). Hamburg did not sign the 2017 declaration: its
+        # delegate is told why it may not report (403).
+        "/declarations/<slug>/progress": [
+            Target("/declarations/seoul-declaration-2017/progress"),
+            Target("/declarations/seoul-declaration-2017/progress?lang=ko&period=2019"),
+            Target(f"/declarations/{agreement}/progress"),
+        ],
+        "/declarations/<slug>/progress/<city>": [
+            Target("/declarations/seoul-declaration-2017/progress/seoul"),
+            Target("/declarations/seoul-declaration-2017/progress/setagaya"),
+        ],
+        "/declarations/<slug>/report": [
+            Target("/declarations/seoul-declaration-2017/report", status=403)
+        ],
+        # Practices (#20): the demo's are published; Hamburg's delegate edits Hamburg's.
+        "/practices/": [Target("/practices/"), Target("/practices/?q=%EC%84%9C%EC%9A%B8")],
+        "/practices/<slug>": [
+            Target("/practices/seoul-labour-respecting-city"),
+            Target("/practices/hamburg-procurement-and-agency-workers?lang=en"),
+        ],
+        "/practices/new": [Target("/practices/new")],
+        "/practices/<slug>/edit": [
+            Target("/practices/hamburg-procurement-and-agency-workers/edit")
+        ],
         "/verify/": [Target("/verify/")],
         "/verify/<code>": [
             Target(f"/verify/{world['receipt']}"),
@@ -183,6 +245,23 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
         "/secretariat/declarations/new": [Target("/secretariat/declarations/new")],
         "/secretariat/declarations/<slug>": [Target(f"/secretariat/declarations/{agreement}")],
         "/secretariat/elections/new": [Target("/secretariat/elections/new")],
+        "/secretariat/outbox": [
+            Target("/secretariat/outbox"),
+            Target("/secretariat/outbox?status=sent"),
+        ],
+        "/secretariat/outbox/<int:message_id>": [
+            Target(f"/secretariat/outbox/{world['outbox_message']}")
+        ],
+        "/account/notices": [Target("/account/notices")],
+        "/notices/unsubscribe/<token>": [
+            Target(f"/notices/unsubscribe/{world['unsubscribe_token']}", ("public",)),
+            Target("/notices/unsubscribe/not-a-real-token", ("public",), 400),
+        ],
+        "/password/forgot": [Target("/password/forgot", ("public",))],
+        "/password/reset/<token>": [
+            Target(f"/password/reset/{world['reset_token']}", ("public",)),
+            Target("/password/reset/not-a-real-token", ("public",), 400),
+        ],
     }
 
 
@@ -207,6 +286,14 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/api/v1/motions/<int:motion_id>": f"/api/v1/motions/{world['motion']}",
         "/api/v1/meetings": "/api/v1/meetings",
         "/api/v1/meetings/<int:meeting_id>": f"/api/v1/meetings/{world['meeting']}",
+        "/api/v1/meetings/<int:meeting_id>/minutes": (
+            f"/api/v1/meetings/{world['past_meeting']}/minutes"
+        ),
+        "/meetings/<int:meeting_id>/minutes.pdf": f"/meetings/{world['past_meeting']}/minutes.pdf",
+        "/meetings/<int:meeting_id>/papers/<int:paper_id>": (
+            f"/meetings/{world['past_meeting']}/papers/{world['paper']}"
+        ),
+        "/meetings/<int:meeting_id>/live.json": f"/meetings/{world['meeting']}/live.json",
         "/votes/<int:vote_id>/roll-call.csv": f"/votes/{world['charter_vote']}/roll-call.csv",
         "/votes/<int:vote_id>/ballots.csv": f"/votes/{world['first_round']}/ballots.csv",
         "/resolutions/export.csv": "/resolutions/export.csv",
@@ -216,14 +303,24 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/cities/export.csv": "/cities/export.csv",
         "/declarations/<slug>/signatures.csv": f"/declarations/{slug}/signatures.csv",
         "/declarations/<slug>/signatures.json": f"/declarations/{slug}/signatures.json",
+        "/declarations/<slug>/reports.csv": "/declarations/seoul-declaration-2017/reports.csv",
+        "/api/v1/declarations/<slug>/reports": (
+            "/api/v1/declarations/seoul-declaration-2017/reports"
+        ),
         "/declarations/<slug>/document.pdf": f"/declarations/{slug}/document.pdf",
         "/votes/<int:vote_id>/result.pdf": f"/votes/{world['charter_vote']}/result.pdf",
         "/resolutions/<int:year>/<int:sequence>/document.pdf": (
             "/resolutions/{}/{}/document.pdf".format(*world["resolution"])
         ),
         "/cities/<slug>/record.pdf": "/cities/seoul/record.pdf",
+        "/practices/feed.atom": "/practices/feed.atom",
+        "/practices/export.csv": "/practices/export.csv",
+        "/api/v1/practices": "/api/v1/practices",
+        "/api/v1/practices/<slug>": "/api/v1/practices/seoul-labour-respecting-city",
         "/declarations/feed.atom": "/declarations/feed.atom",
         "/resolutions/feed.atom": "/resolutions/feed.atom",
+        "/calendar.ics": "/calendar.ics",
+        "/calendar/<token>.ics": f"/calendar/{world['calendar_token']}.ics",
         "/archive.zip": "/archive.zip",
         "/robots.txt": "/robots.txt",
         "/sitemap.xml": "/sitemap.xml",

@@ -36,6 +36,7 @@ DESKS = [
     "Motions",
     "Meetings",
     "Declarations",
+    "Outbox",
     "Audit log",
 ]
 

@@ -156,7 +156,7 @@ def test_a_year_of_governance_in_the_browser(people: People, live_server: LiveSe
     main.get_by_label("May sign declarations on behalf of the city").check()
     with officer.expect_navigation():
         main.get_by_role("button", name="Create the invitation").click()
-    assert "The invitation for Camille Roux is ready" in flash_text(officer)
+    assert "The invitation for Camille Roux is on its way by e-mail" in flash_text(officer)
     link = officer.get_by_role("textbox", name="Link").input_value()
     assert link.startswith(server.url("/invitations/")), link
     done("01-secretariat-invites-a-delegate", officer)

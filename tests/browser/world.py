@@ -21,6 +21,8 @@ import sqlalchemy as sa
 
 from network.auth import services as accounts
 from network.auth.models import Role, User
+from network.calendars import services as calendar_services
+from network.calendars.services import feed_token
 from network.charter import services as charter
 from network.charter.models import CharterVersion
 from network.cities.models import City
@@ -34,6 +36,8 @@ from network.elections.models import Election, Office
 from network.meetings.models import Meeting
 from network.motions import services as motions
 from network.motions.models import Motion, MotionKind
+from network.notices.compose import unsubscribe_token
+from network.notices.models import NoticeKind, OutboxMessage
 from network.resolutions.models import Resolution
 from network.votes import services as votes
 from network.votes.models import Secrecy, Vote
@@ -55,6 +59,41 @@ def _cast(vote: Vote, choices: dict[str, Any]) -> list[str]:
         ballot = votes.cast_ballot(vote, delegate.city, option, actor=delegate, now=clock.now())
         receipts.append(ballot.receipt)
     return receipts
+
+
+def _past_meeting(officer: User, now: Any) -> tuple[Meeting, Any]:
+    """Record the 2017 forum's meeting, attach its agenda, and publish its minutes."""
+    import io
+
+    from network.common.storage import storage
+    from network.meetings import minutes, papers
+    from network.meetings import services as meetings
+
+    meeting = meetings.create_meeting(
+        title="Decent Work City Forum 2017",
+        held_on=date(2017, 9, 6),
+        place="Seoul City Hall",
+        actor=officer,
+        now=now,
+    )
+    paper = papers.add_paper(
+        meeting,
+        stream=io.BytesIO(b"Programme of the forum\n"),
+        filename="programme.txt",
+        title="Programme",
+        language="en",
+        item=None,
+        translation_of=None,
+        visibility=papers.PaperVisibility.public,
+        max_size=1_000_000,
+        store=storage(),
+        actor=officer,
+        now=now,
+    )
+    draft = minutes.start_minutes(meeting, language="en", actor=officer, now=now)
+    minutes.approve_minutes(draft, meeting, approved_on=date(2018, 12, 12), actor=officer, now=now)
+    minutes.publish_minutes(draft, meeting, actor=officer, now=now)
+    return meeting, paper
 
 
 def build() -> dict[str, Any]:
@@ -143,6 +182,7 @@ def build() -> dict[str, Any]:
 
     resolution = db.session.scalars(sa.select(Resolution).order_by(Resolution.id)).first()
     meeting = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).first()
+    past_meeting, paper = _past_meeting(officer, now)
     world = {
         "charter_vote": charter_vote.id,
         "election": election.id,
@@ -153,6 +193,9 @@ def build() -> dict[str, Any]:
         "motion_vote": motion_vote.id,
         "own_motion": own_motion.id,
         "meeting": meeting.id,
+        # A meeting already held, with a paper and published minutes (issue #16).
+        "past_meeting": past_meeting.id,
+        "paper": paper.id,
         "resolution": [resolution.year, resolution.sequence],
         "draft": draft.number,
         "receipt": receipts[0],
@@ -160,6 +203,19 @@ def build() -> dict[str, Any]:
         "invited_user": invited.id,
         "invitation_token": accounts.invitation_token(invitation),
         "delegate_user": _user("hamburg@example.org").id,
+        # The invitation just mailed, a delegate's one-click unsubscribe from vote notices
+        # and a password-reset link (issue #15).
+        "outbox_message": db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))),
+        "unsubscribe_token": unsubscribe_token(
+            _user("hamburg@example.org").id, NoticeKind.vote_opened
+        ),
+        "reset_token": accounts.password_reset_token(_user("observer@example.org")),
+        # Hamburg's delegate's private calendar (issue #15).
+        "calendar_token": feed_token(
+            calendar_services.renew_link(
+                _user("hamburg@example.org"), actor=_user("hamburg@example.org"), now=clock.now()
+            )
+        ),
     }
     db.session.commit()
     return world

@@ -53,10 +53,22 @@ def test_in_session_decisions_check_the_subject_and_the_date(app, council, ledge
         council[city].post(f"/votes/{vote_id}/ballot", data={"choice": "yes", "step": "confirm"})
     officer.post(f"/votes/{vote_id}/close")  # version adopted by its own vote
     past = officer.post(
-        "/meetings/new", data={"title": "Past", "held_on": "2018-12-12", "place": "Seoul"}
+        "/meetings/new",
+        data={
+            "title": "Past",
+            "starts_at": "2018-12-12T13:30",
+            "ends_at": "2018-12-12T15:30",
+            "place": "Seoul",
+        },
     ).location
     future = officer.post(
-        "/meetings/new", data={"title": "Future", "held_on": "2099-12-12", "place": "Seoul"}
+        "/meetings/new",
+        data={
+            "title": "Future",
+            "starts_at": "2099-12-12T13:30",
+            "ends_at": "2099-12-12T15:30",
+            "place": "Seoul",
+        },
     ).location
     before = ledger.audit_seq()
     response = officer.post(
@@ -79,10 +91,31 @@ def test_in_session_decisions_check_the_subject_and_the_date(app, council, ledge
 def test_bad_meetings_are_refused(council, ledger):  # noqa: F811
     before = ledger.audit_seq()
     for data, message in [
-        ({"title": "", "held_on": "2018-12-12", "place": "Seoul"}, "This field is required."),
-        ({"title": "T", "held_on": "12/12/2018", "place": "Seoul"}, "Not a valid date value."),
         (
-            {"title": "T" * 201, "held_on": "2018-12-12", "place": "Seoul"},
+            {
+                "title": "",
+                "starts_at": "2018-12-12T13:30",
+                "ends_at": "2018-12-12T15:30",
+                "place": "Seoul",
+            },
+            "This field is required.",
+        ),
+        (
+            {
+                "title": "T",
+                "starts_at": "12/12/2018",
+                "ends_at": "2018-12-12T15:30",
+                "place": "Seoul",
+            },
+            "Not a valid datetime value.",
+        ),
+        (
+            {
+                "title": "T" * 201,
+                "starts_at": "2018-12-12T13:30",
+                "ends_at": "2018-12-12T15:30",
+                "place": "Seoul",
+            },
             "Field cannot be longer than 200 characters.",
         ),
     ]:

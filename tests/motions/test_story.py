@@ -11,6 +11,7 @@ import time_machine
 
 from network.cities.models import MembershipStatus
 from tests.charter.test_story import draft_with_articles
+from tests.meetings.support import record_present
 
 CITIES = ["Seoul", "Hamburg", "London", "Vienna", "Milan"]
 
@@ -212,7 +213,8 @@ def test_decisions_taken_in_the_room(app, council):
         "/meetings/new",
         data={
             "title": "City Government Roundtable",
-            "held_on": "2018-12-12",
+            "starts_at": "2018-12-12T13:30",
+            "ends_at": "2018-12-12T15:30",
             "place": "Seoul City Hall",
         },
     )
@@ -229,6 +231,8 @@ def test_decisions_taken_in_the_room(app, council):
         "city_london": "abstain",
         "city_vienna": "yes",
     }
+    # In-room decisions take their quorum from attendance (tests/meetings/).
+    record_present(app, officer, meeting, "seoul", "hamburg", "london", "vienna")
     response = officer.post(
         f"{meeting}/decisions", data={"motion": str(motion_id), "method": "roll-call", **roll}
     )
@@ -267,7 +271,13 @@ def test_bad_decisions_are_refused(app, council, ledger, data, message):
     meeting = (
         council["secretariat"]
         .post(
-            "/meetings/new", data={"title": "Roundtable", "held_on": "2018-12-12", "place": "Seoul"}
+            "/meetings/new",
+            data={
+                "title": "Roundtable",
+                "starts_at": "2018-12-12T13:30",
+                "ends_at": "2018-12-12T15:30",
+                "place": "Seoul",
+            },
         )
         .location
     )

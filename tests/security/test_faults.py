@@ -27,6 +27,7 @@ from tests.charter.test_story import draft_with_articles, put_to_vote
 from tests.conftest import PASSWORD, Factory
 from tests.declarations.test_story import open_declaration, sign
 from tests.elections.test_story import cast, open_election, start_ballot
+from tests.meetings.support import attendance_form
 from tests.motions.test_story import propose
 from tests.security.helpers import Rollback, audit_is_sound, fingerprint, row_counts
 
@@ -172,13 +173,22 @@ def admission_vote(stage: Stage) -> Request:
 def meeting_decision(stage: Stage) -> Request:
     officer = stage.people["secretariat"]
     meeting = officer.post(
-        "/meetings/new", data={"title": "Roundtable", "held_on": "2018-12-12", "place": "Seoul"}
+        "/meetings/new",
+        data={
+            "title": "Roundtable",
+            "starts_at": "2018-12-12T13:30",
+            "ends_at": "2018-12-12T15:30",
+            "place": "Seoul",
+        },
     ).location
     motion_id = seconded_motion(stage)
     officer.post(
         f"{meeting}/items", data={"kind": "motion", "title": "The motion", "motion": str(motion_id)}
     )
     roll = {"city_seoul": "yes", "city_hamburg": "yes", "city_london": "no"}
+    present = {"seoul": "in-room", "hamburg": "in-room", "london": "online"}
+    response = officer.post(f"{meeting}/attendance", data=attendance_form(stage.app, present))
+    assert response.status_code == 302
     return Request(
         officer, f"{meeting}/decisions", {"motion": str(motion_id), "method": "roll-call", **roll}
     )

@@ -66,6 +66,7 @@ HIDDEN_FORM_FIELDS: dict[str, list[str]] = {
         "suspension",
         "chair_election",
         "chair_term_years",
+        "proxies",
     ],
     "secretariat_charter.put_to_vote": ["secrecy", "opens_at", "closes_at"],
     "secretariat_elections.draw": ["order", "note"],
@@ -217,6 +218,7 @@ class HostileWorld:
         )
         values = {
             "slug": WORLD_SLUGS["<slug>"] if declaration else self.city_slug,
+            "city": self.city_slug,  # a city's report on a declaration (#20)
             "user_id": str(self.target_id),
             "token": self.token,
             "code": self.code,
@@ -490,7 +492,12 @@ def test_a_text_field_sent_a_file_is_refused_not_a_500(client, login_as, make, l
     before = ledger.snapshot()
     response = client.post(
         "/meetings/new",
-        data={"title": (io.BytesIO(b"x"), "x.txt"), "held_on": "2018-12-12", "place": "Seoul"},
+        data={
+            "title": (io.BytesIO(b"x"), "x.txt"),
+            "starts_at": "2018-12-12T13:30",
+            "ends_at": "2018-12-12T15:30",
+            "place": "Seoul",
+        },
         content_type="multipart/form-data",
     )
     assert response.status_code == 400

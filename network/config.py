@@ -111,6 +111,10 @@ class BaseConfig:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # A moving window counts the attempts of the last minute (or hour), whenever they
+    # came: a fixed window would let twice the limit through across its boundary, and
+    # would forget five failed logins made at 11:59:58 two seconds later.
+    RATELIMIT_STRATEGY = "moving-window"
     # When Redis is lost, Flask-Limiter counts in each process until it answers again
     # (checked with backoff), so logins and the API keep working and stay throttled;
     # /health/ready says "degraded" meanwhile.

@@ -119,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from network.elections.views import bp as elections_bp
     from network.health.views import bp as health_bp
     from network.home.views import bp as home_bp
+    from network.indicators.views import bp as indicators_bp
     from network.meetings.attendance_views import bp as attendance_bp
     from network.meetings.live_views import bp as live_bp
     from network.meetings.minutes_views import bp as minutes_bp
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
         declarations_bp,
         commitments_bp,
         practices_bp,
+        indicators_bp,
         documents_bp,
         votes_bp,
         resolutions_bp,

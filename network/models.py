@@ -15,6 +15,13 @@ from network.commitments.models import (
 )
 from network.declarations.models import Declaration, DeclarationText, Signature
 from network.elections.models import Election, ElectionRound, Nomination, Term
+from network.indicators.models import (
+    Collection,
+    Indicator,
+    IndicatorText,
+    IndicatorValue,
+    ValueVersion,
+)
 from network.meetings.minutes import Minutes
 from network.meetings.models import AgendaItem, Meeting, SessionDecision
 from network.meetings.papers import Paper
@@ -31,6 +38,11 @@ __all__ = [
     "ReportingPeriod",
     "ReportReminder",
     "ReportVersion",
+    "Collection",
+    "Indicator",
+    "IndicatorText",
+    "IndicatorValue",
+    "ValueVersion",
     "AgendaItem",
     "Meeting",
     "Minutes",

@@ -218,6 +218,26 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("commitments.open_period", "POST"): (S, 302),
     ("commitments.close_period", "POST"): (S, 302),
     ("api.declaration_reports", "GET"): (P, 200),
+    # Indicators (#20): the world's indicator and open collection; the secretariat defines
+    # and runs collections (empty forms refused, or sent back with their message); a
+    # city's delegates enter and publish its values (an empty value is refused, a
+    # publication without a draft goes back with its message).
+    ("indicators.index", "GET"): (P, 200),
+    ("indicators.show", "GET"): (P, 200),
+    ("indicators.city", "GET"): (P, 200),
+    ("indicators.values_csv", "GET"): (P, 200),
+    ("indicators.new", "GET"): (S, 200),
+    ("indicators.new", "POST"): (S, 422),
+    ("indicators.edit", "GET"): (S, 200),
+    ("indicators.edit", "POST"): (S, 422),
+    ("indicators.open_collection", "POST"): (S, 302),
+    ("indicators.close_collection", "POST"): (S, 302),
+    ("indicators.enter", "GET"): ("delegate", 200),
+    ("indicators.enter", "POST"): ("delegate", 422),
+    ("indicators.publish", "POST"): ("delegate", 302),
+    ("api.indicators", "GET"): (P, 200),
+    ("api.indicator", "GET"): (P, 200),
+    ("api.indicator_values", "GET"): (P, 200),
     ("secretariat_declarations.index", "GET"): (S, 200),
     ("secretariat_declarations.edit", "GET"): (S, 200),
     ("secretariat_declarations.edit", "POST"): (S, 409),  # open: only a draft changes
@@ -282,6 +302,8 @@ def _url(rule: str, slug: str, user_id: int) -> str:
         slug = WORLD_SLUGS["<slug>"]
     if rule.startswith(("/practices/", "/api/v1/practices/")):
         slug = WORLD_SLUGS["<practice>"]
+    if rule.startswith(("/indicators/", "/api/v1/indicators/")):
+        rule = rule.replace("<code>", WORLD_SLUGS["<indicator>"])
     url = (
         rule.replace("<slug>", slug)
         .replace("<int:user_id>", str(user_id))
@@ -436,9 +458,28 @@ def world(app, make):
         period = commitments.open_period(
             declaration, label="2026", due_on=now.date(), actor=officer, now=now
         )
+        from network.indicators import services as indicators
+        from network.indicators.models import Direction, Unit
+
+        indicators.save_indicator(
+            None,
+            indicators.IndicatorEntry(
+                code="world-indicator",
+                texts=[indicators.TextEntry("en", "Living wage coverage", "The share.")],
+                unit=Unit.percent,
+                direction=Direction.higher,
+                pillar=Pillar.social_protection,
+            ),
+            actor=officer,
+            now=now,
+        )
+        collection = indicators.open_collection(
+            year=now.year, due_on=now.date(), actor=officer, now=now
+        )
         db.session.commit()
         WORLD_SLUGS["<slug>"] = "joint-agreement"
         WORLD_SLUGS["<practice>"] = "world-practice"
+        WORLD_SLUGS["<indicator>"] = "world-indicator"
         WORLD_IDS.update(signature_id=str(signature.id))
         WORLD_IDS.update(
             number=str(version.number),
@@ -454,6 +495,7 @@ def world(app, make):
             version="1",
             message_id=str(message.id),
             period_id=str(period.id),
+            collection_id=str(collection.id),
         )
     return city, target, users
 

@@ -17,6 +17,7 @@ from network.commitments.models import CommitmentStatus
 from network.common.pagination import API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, MAX_PAGE
 from network.declarations.models import DeclarationStatus, SignatureMode
 from network.elections.models import ElectionStatus, NominationStatus, Office
+from network.indicators.models import Direction, Unit
 from network.meetings.models import AgendaKind, MeetingMode, MeetingStatus
 from network.motions.models import MotionKind, MotionStatus
 from network.practices.models import Instrument, Pillar, PracticeStatus
@@ -725,6 +726,76 @@ SCHEMAS: dict[str, Any] = {
             "url",
         ],
     ),
+    "Indicator": obj(
+        {
+            "code": SLUG,
+            "name": STRING,
+            "definition": STRING,
+            "language": {
+                **STRING,
+                "description": "the language of name and definition: ?lang= where the "
+                "indicator has a text in it, else English",
+            },
+            "pillar": enum_of(Pillar),
+            "unit": enum_of(Unit),
+            "currency": {
+                **nullable({"type": "string", "pattern": "^[A-Z]{3}$"}),
+                "description": "ISO 4217 code of an amount per hour (null for other units)",
+            },
+            "direction": {**enum_of(Direction), "description": "which values are better"},
+            "min_value": {**nullable({"type": "number"}), "description": "lowest valid value"},
+            "max_value": {**nullable({"type": "number"}), "description": "highest valid value"},
+            "url": URL,
+            "values_url": URL,
+            "texts": {
+                "type": "object",
+                "additionalProperties": obj({"name": STRING, "definition": STRING}),
+                "description": "name and definition in every language (one indicator only)",
+            },
+        },
+        required=[
+            "code",
+            "name",
+            "definition",
+            "language",
+            "pillar",
+            "unit",
+            "currency",
+            "direction",
+            "min_value",
+            "max_value",
+            "url",
+            "values_url",
+        ],
+    ),
+    "IndicatorValue": obj(
+        {
+            "indicator": SLUG,
+            "city": SLUG,
+            "city_name": {**STRING, "description": "the city's name in ?lang=, else in English"},
+            "year": {**INTEGER, "description": "the year the value refers to"},
+            "value": {"type": "number"},
+            "unit": enum_of(Unit),
+            "currency": nullable({"type": "string", "pattern": "^[A-Z]{3}$"}),
+            "source": STRING,
+            "source_url": nullable(URL),
+            "version": {
+                **INTEGER,
+                "minimum": 1,
+                "description": "the latest published version (a revision is a new one)",
+            },
+            "reason": {
+                **nullable(STRING),
+                "description": "why the value was revised (null for the first version)",
+            },
+            "published_at": DATE_TIME,
+            "collection": {
+                **INTEGER,
+                "description": "the year of the collection it was entered in",
+            },
+            "url": URL,
+        }
+    ),
     "Index": obj(
         {
             "endpoints": {
@@ -1031,6 +1102,37 @@ def _paths() -> dict[str, Any]:
             ref("Practice"),
             parameters=[_path("slug", STRING), _param("lang")],
             not_found="no published practice has this address",
+            bad_request=True,
+        ),
+        f"{PREFIX}/indicators": _operation(
+            "listIndicators",
+            "The decent-work indicators the secretariat defined, by code, named and defined "
+            "in ?lang= (else English)",
+            page_of("Indicator"),
+            parameters=[_param("lang"), *LIST],
+            bad_request=True,
+        ),
+        f"{PREFIX}/indicators/{{code}}": _operation(
+            "getIndicator",
+            "One indicator's definition in ?lang= (else English) and in every language",
+            ref("Indicator"),
+            parameters=[_path("code", STRING), _param("lang")],
+            not_found="no indicator has this code",
+            bad_request=True,
+        ),
+        f"{PREFIX}/indicators/{{code}}/values": _operation(
+            "listIndicatorValues",
+            "The cities' published values of an indicator (the latest version of each), by "
+            "year then city; drafts are never included",
+            page_of("IndicatorValue"),
+            parameters=[
+                _path("code", STRING),
+                _query("city", SLUG, "a city's slug"),
+                _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "the year referred to"),
+                _param("lang"),
+                *LIST,
+            ],
+            not_found="no indicator has this code",
             bad_request=True,
         ),
         f"{PREFIX}/audit/head": _operation(

@@ -15,6 +15,7 @@ from network.commitments.models import ReportVersion
 from network.common import clock
 from network.declarations.models import Declaration
 from network.elections.models import Election, ElectionStatus, Term
+from network.indicators.models import Indicator, ValueVersion
 from network.meetings.models import Meeting
 from network.motions.models import Motion
 from network.practices.models import Practice
@@ -499,4 +500,53 @@ def report(version: ReportVersion, language: str) -> dict[str, Any]:
             }
             for entry in version.entries
         ],
+    }
+
+
+def indicator(indicator: Indicator, language: str, *, full: bool = False) -> dict[str, Any]:
+    """Return an indicator's definition, named and defined in ``language`` (else English).
+
+    ``full`` adds every language's name and definition (``GET /indicators/<code>``).
+    """
+    text = indicator.text_in(language)
+    body: dict[str, Any] = {
+        "code": indicator.code,
+        "name": text.name if text else indicator.code,
+        "definition": text.definition if text else "",
+        "language": text.language if text else "en",
+        "pillar": indicator.pillar.value,
+        "unit": indicator.unit.value,
+        "currency": indicator.currency,
+        "direction": indicator.direction.value,
+        "min_value": indicator.min_value,
+        "max_value": indicator.max_value,
+        "url": url_for("indicators.show", code=indicator.code, _external=True),
+        "values_url": url_for("api.indicator_values", code=indicator.code, _external=True),
+    }
+    if full:
+        body["texts"] = {
+            code: {"name": found.name, "definition": found.definition}
+            for code, found in sorted(indicator.texts.items())
+        }
+    return body
+
+
+def indicator_value(version: ValueVersion, language: str) -> dict[str, Any]:
+    """Return a city's published value of an indicator (the current version)."""
+    value = version.value
+    return {
+        "indicator": value.indicator.code,
+        "city": value.city.slug,
+        "city_name": value.city.local_name(language) or value.city.name,
+        "year": value.year,
+        "value": version.amount,
+        "unit": value.indicator.unit.value,
+        "currency": value.indicator.currency,
+        "source": version.source,
+        "source_url": version.source_url,
+        "version": version.number,
+        "reason": version.reason,
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "collection": version.collection.year,
+        "url": url_for("indicators.city", city=value.city.slug, _external=True),
     }

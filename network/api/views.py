@@ -40,6 +40,7 @@ from network.declarations import queries as declaration_queries
 from network.declarations.models import DeclarationStatus
 from network.elections import queries as election_queries
 from network.extensions import limiter
+from network.indicators import queries as indicator_queries
 from network.meetings import minutes as meeting_minutes
 from network.meetings import papers as meeting_papers
 from network.meetings import queries as meeting_queries
@@ -513,6 +514,50 @@ def practice(slug: str) -> Response | tuple[Response, int]:
     if body["language"]:
         g.api_language = _tag(body["language"])  # the text's, when it falls back
     return jsonify(body)
+
+
+@bp.route("/indicators")
+@public
+def indicators() -> Response:
+    """List the decent-work indicators by code, named and defined in ``?lang=``."""
+    language = content_language()
+    return _list(
+        indicator_queries.indicators_statement(),
+        functools.partial(serializers.indicator, language=language),
+    )
+
+
+@bp.route("/indicators/<code>")
+@public
+def indicator(code: str) -> Response | tuple[Response, int]:
+    """Give one indicator's definition in ``?lang=`` (else English), with every language's."""
+    language = content_language()
+    found = indicator_queries.indicator(code)
+    if found is None:
+        return _json_error(404, _("No indicator has this code."))
+    body = serializers.indicator(found, language, full=True)
+    g.api_language = _tag(body["language"])  # the text's, when it falls back to English
+    return jsonify(body)
+
+
+@bp.route("/indicators/<code>/values")
+@public
+def indicator_values(code: str) -> Response | tuple[Response, int]:
+    """List an indicator's published values (``?city=&year=``), by year then city."""
+    language = content_language()
+    year = request.args.get("year", "")
+    if year and not (small_int(year, digits=4) is not None and len(year) == 4):
+        raise BadParameter(_("“year” must be a year such as 2024."))
+    city_slug = (request.args.get("city") or "").strip()[:64] or None
+    found = indicator_queries.indicator(code)
+    if found is None:
+        return _json_error(404, _("No indicator has this code."))
+    return _list(
+        indicator_queries.published_statement(
+            indicator_id=found.id, city_slug=city_slug, year=int(year) if year else None
+        ),
+        functools.partial(serializers.indicator_value, language=language),
+    )
 
 
 @bp.route("/audit/head")

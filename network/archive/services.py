@@ -55,6 +55,8 @@ from network.declarations import queries as declaration_queries
 from network.declarations.views import EXPORT_FIELDS
 from network.documents.archive import write_documents
 from network.elections import queries as election_queries
+from network.indicators import queries as indicator_queries
+from network.indicators import views as indicator_views
 from network.meetings import queries as meeting_queries
 from network.meetings.models import Meeting
 from network.motions import queries as motion_queries
@@ -510,6 +512,32 @@ def _write_reports(out: ArchiveWriter) -> None:
     )
 
 
+def _write_indicators(out: ArchiveWriter) -> None:
+    """Write the indicators and the cities' published values (current versions), as the API.
+
+    ``indicators.json``: each as ``/api/v1/indicators/<code>?lang=en`` gives it, with
+    every language's text; ``indicator_values.json``: each published value as
+    ``/api/v1/indicators/<code>/values?lang=en`` gives it; ``indicator_values.csv``: the
+    site's export (drafts are never included).
+    """
+    defined = list(db.session.scalars(indicator_queries.indicators_statement()))
+    out.write_json_list(
+        "indicators.json", (serializers.indicator(i, "en", full=True) for i in defined)
+    )
+    found = list(indicator_queries.published_in_batches())
+    out.write_json_list(
+        "indicator_values.json", (serializers.indicator_value(v, language="en") for v in found)
+    )
+    out.write_csv(
+        "indicator_values.csv",
+        indicator_views.EXPORT_FIELDS,
+        (
+            [row[name] for name in indicator_views.EXPORT_FIELDS]
+            for row in (indicator_views.export_row(v, "en") for v in found)
+        ),
+    )
+
+
 AUDIT_COLUMNS = ["seq", "public", "prev_hash", "hash", "created_at", "actor_id", "action"]
 AUDIT_COLUMNS += ["subject_type", "subject_id", "data"]
 
@@ -548,6 +576,7 @@ RECORD_WRITERS: tuple[Callable[[ArchiveWriter], None], ...] = (
     _write_declarations,
     _write_practices,
     _write_reports,
+    _write_indicators,
 )
 # Writers of the documents (PDFs), each adding files under ``documents/``: the PDFs of
 # declarations, votes, resolutions, membership records and minutes, within the bounds

@@ -19,6 +19,7 @@ from network.demo.charter import seed_charter
 from network.demo.commitments import seed_commitments
 from network.demo.declarations import seed_declarations
 from network.demo.election import seed_election
+from network.demo.indicators import seed_indicators
 from network.demo.meeting import seed_meeting
 from network.demo.practices import seed_practices
 
@@ -265,4 +266,5 @@ def seed_demo(now: datetime) -> User:
     seed_declarations(secretariat, now)
     seed_practices(now)
     seed_commitments(secretariat, now)
+    seed_indicators(secretariat, now)
     return secretariat

@@ -31,6 +31,7 @@ from network.documents.pdf import pdf_response, render_pdf
 from network.documents.qr import qr_svg
 from network.elections import queries as election_queries
 from network.extensions import limiter
+from network.indicators.figures import city_series, number
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
 from network.votes import services as vote_services
@@ -164,7 +165,7 @@ def resolution(year: int, sequence: int) -> Response:
 @public
 @pdf_limit
 def city_record(slug: str) -> Response:
-    """Print a city's membership record: its status history, terms and declarations signed."""
+    """Print a city's membership record: status history, terms, declarations, figures."""
     city = city_queries.city_by_slug(slug)
     if city is None:
         abort(404)
@@ -174,6 +175,8 @@ def city_record(slug: str) -> Response:
         city=city,
         terms=election_queries.terms_of(city.id),
         signed=declaration_queries.signed_by(city.id),
+        figures=city_series(city),
+        number=number,
         today=clock.today(),
         locale=locale,
         address=url_for("cities.show", slug=city.slug, _external=True),

@@ -43,9 +43,42 @@ def world(app, database, tmp_path, monkeypatch) -> dict[str, Any]:
         built = build()
         runoff = db.session.get(Vote, built["runoff"])
         built["sealed_receipts"] = _cast(runoff, {"seoul": runoff.options[0].label})
+        _enter_indicator_values()
         db.session.commit()
         db.session.remove()
     return built
+
+
+def _enter_indicator_values() -> None:
+    """Seoul and New York publish values (Seoul revises one); Setagaya keeps a draft."""
+    from network.cities.models import City
+    from network.indicators import queries as indicator_queries
+    from network.indicators import services as indicators
+
+    collection = indicator_queries.open_collection()
+    wage = indicator_queries.indicator("living-wage-coverage")
+    hours = indicator_queries.indicator("usual-weekly-hours")
+    for slug, indicator, amount, reason, publish in (
+        ("seoul", wage, "61.5", "", True),
+        ("seoul", hours, "41", "", True),
+        ("new-york", wage, "58", "", True),
+        ("seoul", wage, "62", "The survey was reweighted.", True),
+        ("setagaya", wage, "55", "", False),
+    ):
+        city = db.session.scalar(sa.select(City).where(City.slug == slug))
+        delegate = db.session.scalar(sa.select(User).where(User.email == f"{slug}@example.org"))
+        version = indicators.save_value(
+            collection,
+            indicator,
+            city,
+            indicators.ValueEntry(
+                year=collection.year - 1, amount=amount, source="Labour survey", reason=reason
+            ),
+            actor=delegate,
+            now=clock.now(),
+        )
+        if publish:
+            indicators.publish_value(version.value, actor=delegate, now=clock.now())
 
 
 def export(app, directory: Path) -> Path:
@@ -162,6 +195,13 @@ def test_every_count_rebuilt_from_the_archive_equals_the_apis(client, archive):
         api_practice = client.get(f"/api/v1/practices/{slug}?lang={language}").get_json()
         assert {**api_practice, "texts": practice["texts"]} == practice
         assert practice["texts"][language]["title"] == practice["title"]
+    indicators = json.loads(archive["indicators.json"])
+    assert len(indicators) == client.get("/api/v1/indicators").get_json()["total"] > 0
+    published = Counter(row["indicator"] for row in rows(archive, "indicator_values.csv"))
+    assert sum(published.values()) == len(json.loads(archive["indicator_values.json"])) > 0
+    for indicator in indicators:
+        path = f"/api/v1/indicators/{indicator['code']}/values"
+        assert published[indicator["code"]] == client.get(path).get_json()["total"]
 
 
 def test_the_reports_on_commitments_equal_the_apis(client, archive):
@@ -181,6 +221,34 @@ def test_the_reports_on_commitments_equal_the_apis(client, archive):
         for report in reports
         for item in report["commitments"]
     }
+
+
+def test_the_indicators_and_their_published_values_equal_the_apis(client, archive):
+    defined = json.loads(archive["indicators.json"])
+    from_api = api_all(client, "/api/v1/indicators")
+    assert [item["code"] for item in defined] == [item["code"] for item in from_api]
+    for item in defined:
+        assert client.get(f"/api/v1/indicators/{item['code']}?lang=en").get_json() == item
+    values = json.loads(archive["indicator_values.json"])
+    assert values == [
+        value
+        for item in defined
+        for value in api_all(client, f"/api/v1/indicators/{item['code']}/values")
+    ]
+    # Three values published (one of them revised: its latest version only); no draft.
+    assert len(values) == 3
+    assert Counter((value["indicator"], value["city"]) for value in values) == {
+        ("living-wage-coverage", "seoul"): 1,
+        ("living-wage-coverage", "new-york"): 1,
+        ("usual-weekly-hours", "seoul"): 1,
+    }
+    revised = next(v for v in values if v["city"] == "seoul" and v["unit"] == "percent")
+    assert (revised["value"], revised["version"]) == (62, 2)
+    lines = rows(archive, "indicator_values.csv")
+    assert [(line["indicator"], line["city"], line["value"]) for line in lines] == [
+        (value["indicator"], value["city"], str(value["value"]).removesuffix(".0"))
+        for value in values
+    ]
 
 
 def test_the_manifest_names_every_file_with_its_hash_and_the_head(client, archive):

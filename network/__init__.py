@@ -127,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     from network.meetings.views import bp as meetings_bp
     from network.motions.views import bp as motions_bp
     from network.notices.views import bp as notices_bp
+    from network.practices.documents_views import bp as practice_documents_bp
     from network.practices.views import bp as practices_bp
     from network.resolutions.views import bp as resolutions_bp
     from network.secretariat.charter import bp as secretariat_charter_bp
@@ -153,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
         declarations_bp,
         commitments_bp,
         practices_bp,
+        practice_documents_bp,
         indicators_bp,
         documents_bp,
         votes_bp,

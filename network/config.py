@@ -88,6 +88,8 @@ class BaseConfig:
     # (MiB); kept in UPLOAD_DIR (instance/uploads when unset), or in UPLOAD_STORAGE, an
     # object with put/open/delete (network/common/storage.py) set in instance/config.py.
     PAPER_MAX_SIZE = 20 * 1000 * 1000
+    # A practice's documents (network/practices/documents.py), in the same store.
+    PRACTICE_DOCUMENT_MAX_SIZE = 20 * 1000 * 1000
     UPLOAD_DIR: str | None = None
     UPLOAD_STORAGE: Any = None
     # The complete archive's PDFs (network/documents/archive.py): of each kind at most

@@ -27,7 +27,7 @@ from network.meetings.models import AgendaItem, Meeting, SessionDecision
 from network.meetings.papers import Paper
 from network.motions.models import Motion, MotionText
 from network.notices.models import NoticePreference, OutboxMessage, VoteReminder
-from network.practices.models import Practice, PracticePillar, PracticeText
+from network.practices.models import Practice, PracticeDocument, PracticePillar, PracticeText
 from network.resolutions.models import Resolution, ResolutionCounter
 from network.votes.models import Ballot, ElectorateMember, Participation, Vote, VoteOption
 
@@ -73,6 +73,7 @@ __all__ = [
     "OutboxMessage",
     "Participation",
     "Practice",
+    "PracticeDocument",
     "PracticePillar",
     "PracticeText",
     "Resolution",

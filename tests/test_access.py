@@ -204,6 +204,13 @@ ROUTES: dict[tuple[str, str], tuple[str, int | dict[str, int]]] = {
     ("practices.edit", "POST"): ("delegate", 422),
     ("practices.publish", "POST"): ("delegate", 302),
     ("practices.feature", "POST"): (S, 302),
+    # A practice's documents: its city's delegates and the secretariat attach and remove
+    # them (the world's practice has one); anyone downloads one of a published practice.
+    ("practice_documents.new", "GET"): (("delegate", S), 200),
+    ("practice_documents.new", "POST"): (("delegate", S), 422),
+    ("practice_documents.download", "GET"): (P, 200),
+    ("practice_documents.remove", "GET"): (("delegate", S), 200),
+    ("practice_documents.remove", "POST"): (("delegate", S), 422),
     ("api.practices", "GET"): (P, 200),
     ("api.practice", "GET"): (P, 200),
     # Commitments and reports (#20): the world's open period of its declaration, which
@@ -453,6 +460,19 @@ def world(app, make):
             now=now,
         )
         practices.publish(practice, actor=nominator, now=now)
+        from network.practices import documents as practice_documents
+
+        practice_document = practice_documents.add_document(
+            practice,
+            stream=io.BytesIO(b"%PDF-1.7\n%%EOF\n"),
+            filename="law.pdf",
+            title="The law",
+            language="de",
+            max_size=1000,
+            store=storage(),
+            actor=nominator,
+            now=now,
+        )
         from network.commitments import services as commitments
 
         period = commitments.open_period(
@@ -492,6 +512,7 @@ def world(app, make):
             motion_id=str(motion.id),
             meeting_id=str(meeting.id),
             paper_id=str(paper.id),
+            document_id=str(practice_document.id),
             version="1",
             message_id=str(message.id),
             period_id=str(period.id),

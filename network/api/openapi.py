@@ -13,6 +13,7 @@ from typing import Any
 
 from network.charter.models import VersionStatus
 from network.cities.models import MembershipStatus, Region
+from network.cities.rules import SLUG_MAX_LENGTH
 from network.commitments.models import CommitmentStatus
 from network.common.pagination import API_DEFAULT_PER_PAGE, API_MAX_PER_PAGE, MAX_PAGE
 from network.declarations.models import DeclarationStatus, SignatureMode
@@ -33,6 +34,8 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri"}
 SLUG = {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"}
+# A city's slug as a filter: the API refuses one longer than a city's can be.
+CITY_SLUG = {**SLUG, "maxLength": SLUG_MAX_LENGTH}
 LANGUAGE_MAP = {"type": "object", "additionalProperties": STRING}
 HASH = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 # A language, with a script or region if any (the rule of network.cities.rules).
@@ -706,6 +709,11 @@ SCHEMAS: dict[str, Any] = {
                 "items": STRING,
                 "description": "the languages it is written in (one practice only)",
             },
+            "documents": {
+                "type": "array",
+                "items": ref("PracticeDocument"),
+                "description": "its documents, in the order added (one practice only)",
+            },
         },
         required=[
             "slug",
@@ -725,6 +733,17 @@ SCHEMAS: dict[str, Any] = {
             "published_at",
             "url",
         ],
+    ),
+    "PracticeDocument": obj(
+        {
+            "id": INTEGER,
+            "title": STRING,
+            "language": {**STRING, "description": "BCP 47 tag of the document's language"},
+            "media_type": STRING,
+            "size": {"type": "integer", "minimum": 1},
+            "sha256": HASH,
+            "url": URL,
+        }
     ),
     "Indicator": obj(
         {
@@ -1090,7 +1109,7 @@ def _paths() -> dict[str, Any]:
                 _query("pillar", enum_of(Pillar), "ILO pillar of decent work it serves"),
                 _query("instrument", enum_of(Instrument), "kind of instrument"),
                 _query("region", enum_of(Region), "ILO region of its city"),
-                _query("city", SLUG, "its city's slug"),
+                _query("city", CITY_SLUG, "its city's slug"),
                 _param("lang"),
                 *LIST,
             ],
@@ -1127,7 +1146,7 @@ def _paths() -> dict[str, Any]:
             page_of("IndicatorValue"),
             parameters=[
                 _path("code", STRING),
-                _query("city", SLUG, "a city's slug"),
+                _query("city", CITY_SLUG, "a city's slug"),
                 _query("year", {"type": "string", "pattern": r"^\d{4}$"}, "the year referred to"),
                 _param("lang"),
                 *LIST,

@@ -419,7 +419,26 @@ def practice(practice: Practice, language: str, *, full: bool = False) -> dict[s
     if full:
         body["body"] = text.body if text else None
         body["languages"] = sorted(practice.texts)
+        body["documents"] = [practice_document(one) for one in practice.documents]
     return body
+
+
+def practice_document(document: Any) -> dict[str, Any]:
+    """Return a document of a published practice: what it is, and where to download it."""
+    return {
+        "id": document.id,
+        "title": document.title,
+        "language": document.language,
+        "media_type": document.media_type.split(";")[0],
+        "size": document.size,
+        "sha256": document.sha256,
+        "url": url_for(
+            "practice_documents.download",
+            slug=document.practice.slug,
+            document_id=document.id,
+            _external=True,
+        ),
+    }
 
 
 def minutes_summary(minutes: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from network.charter import queries as charter_queries
 from network.charter.models import CharterVersion, VersionStatus
 from network.cities import queries as city_queries
 from network.cities.models import MembershipStatus, Region
-from network.cities.rules import is_language_tag
+from network.cities.rules import is_language_tag, is_valid_slug
 from network.commitments import queries as commitment_queries
 from network.common.decorators import public
 from network.common.errors import BadParameter
@@ -179,6 +179,14 @@ def content_language() -> str:
 
 def _strict_enum(enum_class: type, name: str) -> Any:
     return strict_enum(enum_class, request.args, name)
+
+
+def _city_filter() -> str | None:
+    """Return the ``city`` filter's slug, or None; a value that is no slug is refused."""
+    slug = (request.args.get("city") or "").strip()
+    if slug and not is_valid_slug(slug):
+        raise BadParameter(_("“city” must be a city's slug, such as seoul or new-york."))
+    return slug or None
 
 
 @bp.route("/cities")
@@ -489,7 +497,7 @@ def practices() -> Response:
         pillar=_strict_enum(Pillar, "pillar"),
         instrument=_strict_enum(Instrument, "instrument"),
         region=_strict_enum(Region, "region"),
-        city=(request.args.get("city") or "").strip()[:64] or None,
+        city=_city_filter(),
     )
     language = content_language()
     wanted = api_page_request(request.args)
@@ -548,7 +556,7 @@ def indicator_values(code: str) -> Response | tuple[Response, int]:
     year = request.args.get("year", "")
     if year and not (small_int(year, digits=4) is not None and len(year) == 4):
         raise BadParameter(_("“year” must be a year such as 2024."))
-    city_slug = (request.args.get("city") or "").strip()[:64] or None
+    city_slug = _city_filter()
     found = indicator_queries.indicator(code)
     if found is None:
         return _json_error(404, _("No indicator has this code."))

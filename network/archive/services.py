@@ -63,6 +63,7 @@ from network.motions import queries as motion_queries
 from network.motions.models import Motion
 from network.practices import queries as practice_queries
 from network.practices import views as practice_views
+from network.practices.models import Practice
 from network.resolutions import queries as resolution_queries
 from network.votes import queries as vote_queries
 from network.votes.models import Secrecy, Vote, VoteOption, VoteStatus
@@ -474,6 +475,8 @@ def practice_record(practice: Any) -> dict[str, Any]:
 
 def _write_practices(out: ArchiveWriter) -> None:
     statement = practice_queries.search_statement(None, practice_queries.PracticeFilter())
+    # Each practice's documents (their metadata and address; the files stay in the store).
+    statement = statement.options(selectinload(Practice.document_rows))
     practices = sorted(db.session.scalars(statement), key=lambda p: (p.published_at, p.id))
     out.write_json_list("practices.json", (practice_record(p) for p in practices))
     out.write_csv(

@@ -89,6 +89,8 @@ NOT_CACHEABLE = frozenset(
         "health.ready",
         # A meeting paper: up to 20 MB, validated by its own hash (papers_views).
         "meeting_papers.download",
+        # A practice's document, likewise (practices/documents_views).
+        "practice_documents.download",
     }
 )
 # Query parameters some public page reads. A page asked for with any other parameter,

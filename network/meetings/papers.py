@@ -18,18 +18,12 @@ Each upload and removal is one audit entry.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
-import tempfile
-import unicodedata
+import functools
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, BinaryIO
-from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,17 +31,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from network.audit.services import record
 from network.auth.models import Role, User
 from network.cities.rules import is_language_tag
-from network.common import filetypes
+from network.common import filetypes, uploads
 from network.common.enums import register_labels
 from network.common.errors import Conflict, InvalidInput
 from network.common.storage import Storage
 from network.db import UTCDateTime, db, str_enum
 from network.meetings.models import AgendaItem, Meeting
 
-CHUNK = 1024 * 1024
-MAX_NAME = 120  # characters of a file name's stem kept
-# Characters no file name carries: path separators, what Windows forbids, quotes.
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+# Saved under its sent name's stem and true extension (``paper.pdf`` when nothing is left).
+safe_filename = functools.partial(uploads.safe_filename, fallback="paper")
+content_disposition = uploads.content_disposition
 
 
 class PaperVisibility(StrEnum):
@@ -95,7 +88,7 @@ class Paper(db.Model):
     @property
     def file_type(self) -> filetypes.FileType:
         """Return the accepted type this paper is (from its stored media type)."""
-        return next(kind for kind in filetypes.ACCEPTED if kind.media_type == self.media_type)
+        return uploads.file_type(self.media_type)
 
     @property
     def is_public(self) -> bool:
@@ -150,51 +143,7 @@ def by_item(papers: list[Paper]) -> dict[int | None, list[Paper]]:
     return grouped
 
 
-# --- Names and headers ---------------------------------------------------------------
-
-
-def safe_filename(sent: str, extension: str) -> str:
-    """Return a file name to save a paper under: the sent name's stem, the true extension.
-
-    Only the last path component counts (``../../etc/passwd`` is ``passwd``), characters
-    no name may carry are dropped, and the extension is the detected type's, whatever
-    the sender's name claimed.
-    """
-    name = unicodedata.normalize("NFC", sent or "")
-    name = re.split(r"[/\\]", name)[-1]
-    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
-    stem = _UNSAFE_NAME.sub(" ", stem).strip(" .")
-    stem = re.sub(r"\s+", " ", stem)[:MAX_NAME].strip(" .") or "paper"
-    return f"{stem}.{extension}"
-
-
-def content_disposition(filename: str, *, inline: bool) -> str:
-    """Return a Content-Disposition naming ``filename`` (RFC 6266, RFC 5987's ``filename*``).
-
-    ``filename`` is for old clients: ASCII, no quote or backslash. ``filename*`` is the
-    real name in UTF-8, percent-encoded.
-    """
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = re.sub(r"[^A-Za-z0-9._ -]+", "_", fallback).strip() or "paper"
-    disposition = "inline" if inline else "attachment"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 # --- Writes --------------------------------------------------------------------------
-
-
-def _copy_bounded(stream: BinaryIO, target: BinaryIO, limit: int) -> tuple[int, str]:
-    """Copy at most ``limit`` + 1 bytes; return the size copied and its SHA-256."""
-    digest = hashlib.sha256()
-    size = 0
-    while size <= limit:
-        chunk = stream.read(min(CHUNK, limit + 1 - size))
-        if not chunk:
-            break
-        digest.update(chunk)
-        target.write(chunk)
-        size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def check_language(language: str) -> str:
@@ -256,30 +205,15 @@ def add_paper(
             raise InvalidInput(
                 _("A translation is in another language than its original."), field="language"
             )
-    with tempfile.SpooledTemporaryFile(max_size=CHUNK) as copy:
-        size, digest = _copy_bounded(stream, copy, max_size)
-        if size == 0:
-            raise InvalidInput(_("The file is empty."), field="file")
-        if size > max_size:
-            raise InvalidInput(
-                _(
-                    "The file is larger than %(size)s MB, the most a paper may be.",
-                    size=format_decimal(max_size / 1_000_000),
-                ),
-                field="file",
-            )
-        kind = filetypes.detect(copy)  # type: ignore[arg-type]
-        if kind is None:
-            raise InvalidInput(
-                _(
-                    "This file is not a PDF, an office document (docx, xlsx, pptx, odt, ods, "
-                    "odp) or plain text. Its content was checked, not its name."
-                ),
-                field="file",
-            )
-        key = f"papers/{secrets.token_hex(16)}"
-        copy.seek(0)
-        store.put(key, copy)  # type: ignore[arg-type]
+    received = uploads.receive(
+        stream,
+        max_size=max_size,
+        store=store,
+        prefix="papers",
+        too_large=lambda size: _(
+            "The file is larger than %(size)s MB, the most a paper may be.", size=size
+        ),
+    )
     paper = Paper(
         meeting_id=meeting.id,
         agenda_item_id=item.id if item else None,
@@ -287,11 +221,11 @@ def add_paper(
         language=language,
         translation_of_id=translation_of.id if translation_of else None,
         visibility=visibility,
-        filename=safe_filename(filename, kind.extension),
-        media_type=kind.media_type,
-        size=size,
-        sha256=digest,
-        storage_key=key,
+        filename=safe_filename(filename, received.kind.extension),
+        media_type=received.kind.media_type,
+        size=received.size,
+        sha256=received.sha256,
+        storage_key=received.key,
         uploaded_at=now,
         uploaded_by_id=actor.id,
     )

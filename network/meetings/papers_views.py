@@ -1,11 +1,10 @@
 """Meeting papers: the secretariat's upload and removal, and everyone's download.
 
-A download is served as the store holds it, with its own validator (the ETag is the
-file's SHA-256, which never changes for a paper), ``nosniff`` and a Content-Disposition
-that names the file safely: ``inline`` for a PDF only, ``attachment`` for office files
-and text. It is left out of the cache of public pages (``conditional.NOT_CACHEABLE``):
-a 20 MB file has no place in it, and a paper's validator is its content's, not the
-audit head's.
+A download is served as the store holds it (``uploads.stored_file_response``: the
+ETag is the file's SHA-256, ``nosniff``, a Content-Disposition that names the file
+safely, ``inline`` for a PDF only). It is left out of the cache of public pages
+(``conditional.NOT_CACHEABLE``): a 20 MB file has no place in it, and a paper's
+validator is its content's, not the audit head's.
 """
 
 from __future__ import annotations
@@ -17,12 +16,11 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug import Response
-from werkzeug.wsgi import wrap_file
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from network.auth.models import Role
-from network.common import clock
+from network.common import clock, uploads
 from network.common.decorators import public, role_required
 from network.common.enums import choices
 from network.common.errors import DomainError
@@ -36,10 +34,6 @@ from network.meetings.papers import Paper, PaperVisibility
 
 bp = Blueprint("meeting_papers", __name__, url_prefix="/meetings")
 
-# Room in a request for the form around the file (title, language, token, boundaries).
-FORM_ALLOWANCE = 64 * 1024
-# A paper up to this size is read at once and its file closed; a larger one is streamed.
-IN_MEMORY = 1024 * 1024
 # The views that take a file: the security headers' guard lets their uploads through.
 UPLOAD_ENDPOINTS = frozenset({"meeting_papers.new"})
 
@@ -52,7 +46,7 @@ def allow_paper_sizes(endpoint: str | None, _values: dict | None) -> None:
     the form), so the limit is in place when the body is first parsed.
     """
     if endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = current_app.config["PAPER_MAX_SIZE"] + FORM_ALLOWANCE
+        request.max_content_length = current_app.config["PAPER_MAX_SIZE"] + uploads.FORM_ALLOWANCE
 
 
 class PaperForm(FlaskForm):
@@ -213,36 +207,15 @@ def download(meeting_id: int, paper_id: int) -> Response:
         from network.extensions import login_manager
 
         return login_manager.unauthorized()
-    kind = paper.file_type
-    try:
-        handle = storage().open(paper.storage_key)
-    except FileNotFoundError:
-        current_app.logger.error("paper %s: no file under %s", paper.id, paper.storage_key)
-        abort(404)
-    if paper.size <= IN_MEMORY:
-        with handle:
-            response = Response(handle.read(), content_type=kind.media_type)
-    else:  # streamed in blocks; the server closes the file once sent
-        response = Response(
-            wrap_file(request.environ, handle),
-            content_type=kind.media_type,
-            direct_passthrough=True,
-        )
-    response.headers["Content-Length"] = str(paper.size)
-    response.headers["Content-Disposition"] = papers.content_disposition(
-        paper.filename, inline=kind.inline
+    return uploads.stored_file_response(
+        storage(),
+        paper.storage_key,
+        media_type=paper.media_type,
+        size=paper.size,
+        sha256=paper.sha256,
+        filename=paper.filename,
+        public=paper.visibility is PaperVisibility.public,
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    # A paper's bytes never change: its hash is its validator. Those for members only
-    # stay out of shared caches.
-    response.set_etag(paper.sha256)
-    response.cache_control.no_cache = True
-    if paper.visibility is PaperVisibility.public:
-        response.cache_control.public = True
-    else:
-        response.cache_control.private = True
-    response.make_conditional(request)
-    return response
 
 
 @bp.route("/<int:meeting_id>/papers/<int:paper_id>/remove", methods=["GET", "POST"])

@@ -1,4 +1,4 @@
-"""Practices, their texts per language and the ILO pillars they serve."""
+"""Practices, their texts per language, the ILO pillars they serve and their documents."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm.collections import attribute_keyed_dict
 
+from network.common import filetypes, uploads
 from network.common.enums import register_labels
 from network.db import UTCDateTime, db, str_enum
 
@@ -110,6 +111,10 @@ class Practice(db.Model):
     pillar_rows: Mapped[list[PracticePillar]] = relationship(
         cascade="all, delete-orphan", order_by="PracticePillar.pillar"
     )
+    # Removed ones too (their rows stay): read ``documents`` for those still up.
+    document_rows: Mapped[list[PracticeDocument]] = relationship(
+        order_by="PracticeDocument.id", back_populates="practice"
+    )
 
     __table_args__ = (
         # The library lists the published practices, newest first.
@@ -130,6 +135,11 @@ class Practice(db.Model):
         """Return the pillars it serves, in the agenda's order."""
         chosen = {row.pillar for row in self.pillar_rows}
         return [pillar for pillar in Pillar if pillar in chosen]
+
+    @property
+    def documents(self) -> list[PracticeDocument]:
+        """Return the documents still up, in the order they were added."""
+        return [row for row in self.document_rows if row.removed_at is None]
 
     def text_in(self, language: str) -> PracticeText | None:
         """Return the text in ``language``, else the authoritative one, else any."""
@@ -167,3 +177,35 @@ class PracticePillar(db.Model):
     pillar: Mapped[Pillar] = mapped_column(str_enum(Pillar, "pillar"), index=True)
 
     __table_args__ = (sa.UniqueConstraint("practice_id", "pillar"),)
+
+
+class PracticeDocument(db.Model):
+    """A document attached to a practice: its law, an evaluation, a leaflet.
+
+    The file is in the upload store under ``storage_key`` (``network.common.storage``);
+    a removed document keeps its row (title, hash, who and why), not its file.
+    """
+
+    __tablename__ = "practice_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practices.id"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    language: Mapped[str] = mapped_column(sa.String(16))  # BCP 47: en, ko, pt-BR
+    filename: Mapped[str] = mapped_column(sa.String(200))  # as saved: stem + detected extension
+    media_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    removal_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    practice: Mapped[Practice] = relationship(back_populates="document_rows")
+
+    @property
+    def file_type(self) -> filetypes.FileType:
+        """Return the accepted type this document is (from its stored media type)."""
+        return uploads.file_type(self.media_type)

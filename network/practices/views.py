@@ -23,7 +23,7 @@ from network.common.http import search_text
 from network.common.languages import asked_language, content_language, is_same_language
 from network.common.pagination import page_request
 from network.db import db
-from network.practices import queries, rules, services
+from network.practices import documents, queries, rules, services
 from network.practices.forms import PracticeForm
 from network.practices.models import Instrument, Pillar, Practice, PracticeStatus, PracticeText
 
@@ -116,6 +116,8 @@ def show(slug: str) -> str:
         wanted=language,
         may_write=rules.writes_for(current_user, practice.city_id),
         may_feature=rules.can_feature(current_user),
+        documents=practice.documents,
+        may_manage=documents.can_manage(current_user, practice),
         button=EmptyForm(),
         locale=str(get_locale()),
     )

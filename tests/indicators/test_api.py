@@ -73,3 +73,12 @@ def test_every_answer_matches_the_openapi_document(app, people):
         (f"{API}/{{code}}/values", f"{API}/nothing/values"),
     ):
         check_against_document(document, template, client.get(path))
+
+
+def test_a_city_filter_that_is_no_slug_is_refused_with_a_message(app, people):
+    client = app.test_client()
+    for path in (f"/api/v1/indicators/{WAGE}/values", "/api/v1/practices"):
+        refused = client.get(path, query_string={"city": "Seoul City"})
+        assert refused.status_code == 400, path
+        assert "“city” must be a city's slug" in refused.get_json()["error"]["message"]
+        assert client.get(path, query_string={"city": "seoul"}).status_code == 200

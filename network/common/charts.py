@@ -436,7 +436,8 @@ def _open(cid: str, title: str, desc: str, height: float, classes: str) -> str:
     """Open the ``<svg>`` with its title and description (``desc`` is escaped already)."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{classes}" role="img"'
-        f' aria-labelledby="{cid}-title" aria-describedby="{cid}-desc" viewBox="0 0 {WIDTH} {_n(height)}"'
+        f' aria-labelledby="{cid}-title" aria-describedby="{cid}-desc"'
+        f' viewBox="0 0 {WIDTH} {_n(height)}"'
         f' font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{cid}-title">{escape(title)}</title>'
         f'<desc id="{cid}-desc">{desc}</desc>'

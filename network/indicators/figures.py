@@ -71,7 +71,10 @@ def city_series(city: City, values: list[IndicatorValue] | None = None) -> list[
         indicator = published[0].indicator
         name = indicator_name(indicator)
         unit = unit_text(indicator)
-        points = [(value.year, value.current.amount) for value in published]  # type: ignore[union-attr]
+        amounts = {value.year: value.current.amount for value in published}  # type: ignore[union-attr]
+        # A year with no figure is a gap in the line, not a straight line across it.
+        first, last = min(amounts), max(amounts)
+        points = [(year, amounts.get(year)) for year in range(first, last + 1)]
         series.append(
             CitySeries(
                 indicator=indicator,
@@ -84,8 +87,17 @@ def city_series(city: City, values: list[IndicatorValue] | None = None) -> list[
                         "to %(last)s. %(direction)s.",
                         indicator=name,
                         city=shown_name,
-                        first=points[0][0],
-                        last=points[-1][0],
+                        first=first,
+                        last=last,
+                        direction=label(indicator.direction),
+                    )
+                    if first != last
+                    else _(
+                        "The published value of %(indicator)s for %(city)s in %(year)s. "
+                        "%(direction)s.",
+                        indicator=name,
+                        city=shown_name,
+                        year=first,
                         direction=label(indicator.direction),
                     ),
                     series=[Series(shown_name, points)],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
@@ -124,9 +124,10 @@ def show(code: str) -> str:
     chart = (
         bar_chart(
             title=_("%(indicator)s in %(year)s, by city", indicator=name, year=year),
-            description=_(
-                "%(count)s cities' published values of %(indicator)s for %(year)s, best first.",
-                count=len(rows),
+            description=ngettext(
+                "%(num)s city's published value of %(indicator)s for %(year)s.",
+                "%(num)s cities' published values of %(indicator)s for %(year)s, best first.",
+                len(rows),
                 indicator=name,
                 year=year,
             ),

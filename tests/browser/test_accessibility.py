@@ -3,10 +3,11 @@
 The page list is checked against the app's URL map: a GET route that is neither in
 ``PAGES`` nor a non-HTML route (API, feed, export) fails the test, so a new page is
 scanned from the day it is added. Each role scans every page its access allows, with
-real ids from the demo moved on by ``tests/browser/world.py``. Besides axe's WCAG 2.x
-A/AA rules (and its best practices: landmarks, heading order), every page must keep
-``<html lang>`` right, mark Korean passages ``lang="ko"`` on pages in other languages,
-and fit a 375-pixel-wide phone screen without scrolling sideways.
+real ids from the demo moved on by ``tests/browser/world.py``; a delegate of a city that
+signed the Seoul Declaration also scans the pages of its report on the commitments.
+Besides axe's WCAG 2.x A/AA rules (and its best practices: landmarks, heading order),
+every page must keep ``<html lang>`` right, mark Korean passages ``lang="ko"`` on pages
+in other languages, and fit a 375-pixel-wide phone screen without scrolling sideways.
 """
 
 from __future__ import annotations
@@ -45,16 +46,24 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 ROLES = ("public", "delegate", "observer", "secretariat")
+# A delegate of a city that signed the 2017 Seoul Declaration (New York, whose 2019
+# report is submitted): Hamburg's delegate may not report on it, so this account scans
+# the pages of reports on commitments, and only the targets that name it.
+SIGNATORY = "signatory-delegate"
 ACCOUNTS = {
     "delegate": "hamburg@example.org",  # signs for Hamburg; ballots and a nomination pending
     "observer": "observer@example.org",
     "secretariat": "secretariat@example.org",
+    SIGNATORY: "new-york@example.org",
 }
+# The account's role where the scan's name is not one.
+ACCOUNT_ROLES = {SIGNATORY: Role.delegate}
 # Routes that answer with data, not a page: the API, feeds, exports and health checks.
-# A meeting paper's download is the paper itself (PDF, office file or text).
+# A meeting paper's or a practice document's download is the file itself.
 NOT_HTML = re.compile(
     r"^/api/|^/health/|\.(atom|csv|ics|json|pdf|txt|xml|zip)$"
     r"|^/meetings/<int:meeting_id>/papers/<int:paper_id>$"
+    r"|^/practices/<slug>/documents/<int:document_id>$"
 )
 # The login's second step is only reached half-way through logging in: it is scanned
 # then, when the demo secretariat (who has two-factor on) logs in.
@@ -75,6 +84,7 @@ STUB_WORLD: dict[str, Any] = {
     "meeting": 1,
     "past_meeting": 2,
     "paper": 1,
+    "practice_document": 1,
     "resolution": [2018, 1],
     "draft": 2,
     "receipt": "AAAA-AAAA-AAAA-AAAA",
@@ -86,6 +96,8 @@ STUB_WORLD: dict[str, Any] = {
     "unsubscribe_token": "token",
     "reset_token": "token",
     "calendar_token": "token",
+    "indicator": "living-wage-coverage",
+    "indicator_years": [2024, 2025],
 }
 
 
@@ -103,6 +115,9 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
     year, sequence = world["resolution"]
     agreement = "joint-agreement-2018"
     signed_in = ("delegate", "observer", "secretariat")
+    indicator = world["indicator"]
+    earlier, later = world["indicator_years"]
+    reporting = (*ROLES, SIGNATORY)
     return {
         "/": [Target("/")],
         "/account": [Target("/account")],
@@ -192,28 +207,70 @@ def pages(world: dict[str, Any]) -> dict[str, list[Target]]:
         # Commitments and reports (#20): the demo's 2019 period of the Seoul Declaration,
         # Seoul's submitted report and Setagaya's draft (the secretariat reads it, others
         # see that none is submitted). Hamburg did not sign the 2017 declaration: its
-        # delegate is told why it may not report (403).
+        # delegate is told why it may not report (403). New York's delegate sees the
+        # links to write and correct its report, and the editor: its submitted report
+        # (the reason for a correction asked), its practice offered as evidence.
         "/declarations/<slug>/progress": [
-            Target("/declarations/seoul-declaration-2017/progress"),
+            Target("/declarations/seoul-declaration-2017/progress", reporting),
             Target("/declarations/seoul-declaration-2017/progress?lang=ko&period=2019"),
             Target(f"/declarations/{agreement}/progress"),
         ],
         "/declarations/<slug>/progress/<city>": [
             Target("/declarations/seoul-declaration-2017/progress/seoul"),
             Target("/declarations/seoul-declaration-2017/progress/setagaya"),
+            Target("/declarations/seoul-declaration-2017/progress/new-york", reporting),
         ],
         "/declarations/<slug>/report": [
-            Target("/declarations/seoul-declaration-2017/report", status=403)
+            Target("/declarations/seoul-declaration-2017/report", status=403),
+            Target("/declarations/seoul-declaration-2017/report", (SIGNATORY,)),
         ],
         # Practices (#20): the demo's are published; Hamburg's delegate edits Hamburg's.
-        "/practices/": [Target("/practices/"), Target("/practices/?q=%EC%84%9C%EC%9A%B8")],
+        # The library searched in Korean, in French with accents, and filtered.
+        "/practices/": [
+            Target("/practices/"),
+            Target("/practices/?q=%EC%84%9C%EC%9A%B8"),
+            Target("/practices/?q=coop%C3%A9ratives"),
+            Target("/practices/?pillar=social-dialogue&region=asia-pacific"),
+        ],
         "/practices/<slug>": [
             Target("/practices/seoul-labour-respecting-city"),
             Target("/practices/hamburg-procurement-and-agency-workers?lang=en"),
         ],
         "/practices/new": [Target("/practices/new")],
+        "/practices/<slug>/documents/new": [
+            Target("/practices/hamburg-procurement-and-agency-workers/documents/new")
+        ],
+        "/practices/<slug>/documents/<int:document_id>/remove": [
+            Target(
+                "/practices/hamburg-procurement-and-agency-workers/documents/"
+                f"{world['practice_document']}/remove"
+            )
+        ],
         "/practices/<slug>/edit": [
             Target("/practices/hamburg-procurement-and-agency-workers/edit")
+        ],
+        # Indicators (#20): living-wage coverage published by Seoul, London, Vienna and
+        # Hamburg over two years (Seoul's later figure revised), Hamburg's later one a
+        # draft. The secretariat sees the collection's controls and the editors; Hamburg's
+        # delegate the form, empty, and as a revision of its published figure.
+        "/indicators/": [Target("/indicators/")],
+        "/indicators/<code>": [
+            Target(f"/indicators/{indicator}"),
+            Target(f"/indicators/{indicator}?year={earlier}"),
+            Target("/indicators/usual-weekly-hours"),
+            Target("/indicators/no-such-indicator", status=404),
+        ],
+        "/indicators/cities/<city>": [
+            Target("/indicators/cities/seoul"),
+            Target("/indicators/cities/hamburg"),
+            Target("/indicators/cities/milan"),
+        ],
+        "/indicators/new": [Target("/indicators/new")],
+        "/indicators/<code>/edit": [Target(f"/indicators/{indicator}/edit")],
+        "/indicators/<code>/value": [
+            Target(f"/indicators/{indicator}/value"),
+            Target(f"/indicators/{indicator}/value?year={earlier}"),
+            Target(f"/indicators/{indicator}/value?year={later}"),
         ],
         "/verify/": [Target("/verify/")],
         "/verify/<code>": [
@@ -315,6 +372,14 @@ def data_urls(world: dict[str, Any]) -> dict[str, str]:
         "/cities/<slug>/record.pdf": "/cities/seoul/record.pdf",
         "/practices/feed.atom": "/practices/feed.atom",
         "/practices/export.csv": "/practices/export.csv",
+        "/indicators/values.csv": f"/indicators/values.csv?indicator={world['indicator']}",
+        "/api/v1/indicators": "/api/v1/indicators",
+        "/api/v1/indicators/<code>": f"/api/v1/indicators/{world['indicator']}",
+        "/api/v1/indicators/<code>/values": f"/api/v1/indicators/{world['indicator']}/values",
+        "/practices/<slug>/documents/<int:document_id>": (
+            "/practices/hamburg-procurement-and-agency-workers/documents/"
+            f"{world['practice_document']}"
+        ),
         "/api/v1/practices": "/api/v1/practices",
         "/api/v1/practices/<slug>": "/api/v1/practices/seoul-labour-respecting-city",
         "/declarations/feed.atom": "/declarations/feed.atom",
@@ -345,7 +410,7 @@ def may_see(access: Any, role: str) -> bool:
         return True
     if access == AUTHENTICATED:
         return role != "public"
-    return role != "public" and Role(role) in access
+    return role != "public" and Role(ACCOUNT_ROLES.get(role, role)) in access
 
 
 @pytest.fixture(scope="module")
@@ -482,7 +547,7 @@ def test_data_routes_answer_with_data_not_pages(
         context.close()
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, SIGNATORY])
 def test_every_page_passes_axe_in_every_role(
     role: str,
     app: Flask,
@@ -545,6 +610,12 @@ MAIN_PUBLIC_PAGES = (
     "/charter/",
     "/resolutions/",
     "/declarations/seoul-declaration-2017",
+    "/declarations/seoul-declaration-2017/progress",
+    "/practices/",
+    "/practices/seoul-labour-respecting-city",
+    "/indicators/",
+    "/indicators/living-wage-coverage",
+    "/indicators/cities/seoul",
     "/verify/",
     "/login",
 )

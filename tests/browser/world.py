@@ -8,7 +8,9 @@ Seoul's motion open for votes and a motion of Hamburg's awaiting a second, Seoul
 signature on the 2018 agreement and one 2017 signature withdrawn, a second charter
 draft, a vice-chair election taking nominations and a pending invitation. Hamburg's
 delegate is left with ballots to cast, a nomination to answer and a declaration to
-sign. The output is one JSON object of ids and codes.
+sign. Seoul, London, Vienna and Hamburg publish a decent-work indicator over two years
+(Seoul revising one figure), and Hamburg keeps a draft. The output is one JSON object of
+ids and codes.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from network.declarations.models import Declaration, Signature
 from network.demo.seed import DEMO_PASSWORD
 from network.elections import services as elections
 from network.elections.models import Election, Office
+from network.indicators import queries as indicator_queries
+from network.indicators import services as indicators
+from network.indicators.services import ValueEntry
 from network.meetings.models import Meeting
 from network.motions import services as motions
 from network.motions.models import Motion, MotionKind
@@ -94,6 +99,74 @@ def _past_meeting(officer: User, now: Any) -> tuple[Meeting, Any]:
     minutes.approve_minutes(draft, meeting, approved_on=date(2018, 12, 12), actor=officer, now=now)
     minutes.publish_minutes(draft, meeting, actor=officer, now=now)
     return meeting, paper
+
+
+# Living-wage coverage (percent) over two years, by (city, year offset): the value, its
+# source. Seoul's later figure is revised with a reason; Hamburg's later one is a draft.
+LIVING_WAGE = "living-wage-coverage"
+LIVING_WAGE_FIGURES = {
+    ("seoul", 2): ("81.5", "Seoul labour survey"),
+    ("seoul", 1): ("83.2", "Seoul labour survey"),
+    ("london", 2): ("78.9", "Living Wage Foundation"),
+    ("london", 1): ("80.4", "Living Wage Foundation"),
+    ("vienna", 1): ("91", "Statistik Austria"),
+    ("hamburg", 2): ("86.25", "Statistikamt Nord"),
+}
+
+
+def _indicator_values(now: Any) -> dict[str, Any]:
+    """Have cities publish living-wage coverage for two years (issue #20), as delegates do.
+
+    Seoul revises its later figure with a reason, and Hamburg keeps a draft of its later
+    one (its delegate and the secretariat read it; the public does not).
+    """
+    collection = indicator_queries.open_collection()
+    indicator = indicator_queries.indicator(LIVING_WAGE)
+    years = {offset: collection.year - offset for offset in (1, 2)}
+
+    def enter(slug: str, year: int, amount: str, source: str, reason: str = "") -> Any:
+        delegate = _user(f"{slug}@example.org")
+        entry = ValueEntry(year=year, amount=amount, source=source, reason=reason)
+        version = indicators.save_value(
+            collection, indicator, _city(slug), entry, actor=delegate, now=now
+        )
+        return version, delegate
+
+    for (slug, offset), (amount, source) in LIVING_WAGE_FIGURES.items():
+        version, delegate = enter(slug, years[offset], amount, source)
+        indicators.publish_value(version.value, actor=delegate, now=now)
+    version, delegate = enter(
+        "seoul", years[1], "83.7", "Seoul labour survey", "The survey's final results."
+    )
+    indicators.publish_value(version.value, actor=delegate, now=now)
+    enter("hamburg", years[1], "87", "Statistikamt Nord, first results")
+    return {"indicator": LIVING_WAGE, "indicator_years": [years[2], years[1]]}
+
+
+HAMBURG_PRACTICE = "hamburg-procurement-and-agency-workers"
+
+
+def _practice_document(now: Any) -> int:
+    """Have Hamburg's delegate attach a document to Hamburg's practice; return its id."""
+    import io
+
+    from network.common.storage import storage
+    from network.practices import documents
+    from network.practices.models import Practice
+
+    practice = db.session.scalar(sa.select(Practice).where(Practice.slug == HAMBURG_PRACTICE))
+    document = documents.add_document(
+        practice,
+        stream=io.BytesIO(b"Hamburg Public Procurement Act: the clauses on agency workers\n"),
+        filename="procurement-act.txt",
+        title="The procurement act's clauses",
+        language="en",
+        max_size=1_000_000,
+        store=storage(),
+        actor=_user("hamburg@example.org"),
+        now=now,
+    )
+    return document.id
 
 
 def build() -> dict[str, Any]:
@@ -183,7 +256,10 @@ def build() -> dict[str, Any]:
     resolution = db.session.scalars(sa.select(Resolution).order_by(Resolution.id)).first()
     meeting = db.session.scalars(sa.select(Meeting).order_by(Meeting.id)).first()
     past_meeting, paper = _past_meeting(officer, now)
+    indicator_world = _indicator_values(now)
+    practice_document = _practice_document(now)
     world = {
+        **indicator_world,
         "charter_vote": charter_vote.id,
         "election": election.id,
         "first_round": first.id,
@@ -196,6 +272,8 @@ def build() -> dict[str, Any]:
         # A meeting already held, with a paper and published minutes (issue #16).
         "past_meeting": past_meeting.id,
         "paper": paper.id,
+        # A document on Hamburg's practice (issue #20).
+        "practice_document": practice_document,
         "resolution": [resolution.year, resolution.sequence],
         "draft": draft.number,
         "receipt": receipts[0],

@@ -35,7 +35,15 @@ import sqlalchemy as sa
 from flask import Flask
 
 from bench import dataset as data
-from bench import desk_bench, outbox_bench, peak_bench, practices_bench, profile_pages, tally_bench
+from bench import (
+    desk_bench,
+    outbox_bench,
+    peak_bench,
+    practices_bench,
+    profile_pages,
+    progress_bench,
+    tally_bench,
+)
 from bench import routes as route_list
 from bench.load import LoadGenerator, Tally
 from network import create_app, freeze_startup_objects
@@ -180,6 +188,39 @@ def percentile(values: list[float], share: float) -> float:
     """Return the nearest-rank percentile."""
     ordered = sorted(values)
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def section_progress(summary: Summary, sqlite_url: str) -> None:
+    """Time a declaration's progress with every member city reporting (issue #20)."""
+    heading("A declaration's progress: every member city signs and reports on 8 commitments")
+    started = time.perf_counter()
+    signatories, city = progress_bench.fill(sqlite_url)
+    print(
+        f"{signatories} signatories × 8 commitments × 2 periods in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    app = measuring_app(sqlite_url)
+    for row in progress_bench.measure(app, time_route, count_statements, city):
+        statements = row["statements"]
+        ok = (
+            statements is not None
+            and statements <= progress_bench.STATEMENT_BOUND
+            and row["p95"] < progress_bench.TARGET_MS
+        )
+        print(
+            f"  {row['what']}: median {row['median']:.1f} ms, p95 {row['p95']:.1f} ms, "
+            f"{row['size'] // 1024} KiB, {statements} statements — {verdict(ok)} "
+            f"(bound {progress_bench.STATEMENT_BOUND}, target < "
+            f"{progress_bench.TARGET_MS:.0f} ms)"
+        )
+        summary.add(
+            f"progress of 13,000 signatories, {row['what']}",
+            f"{row['p95']:.1f} ms, {statements} st.",
+            f"≤ {progress_bench.STATEMENT_BOUND} st., < {progress_bench.TARGET_MS:.0f} ms",
+            ok,
+        )
+    with app.app_context():
+        db.engine.dispose()
 
 
 def time_route(client: Any, url: str, requests: int) -> tuple[float, float, int, int]:
@@ -835,6 +876,7 @@ def main() -> int:
         # Last on these databases: it opens a vote of the whole network.
         section_desk(summary, full_url, full, small_url, small)
         section_practices(summary, full_url, scale)
+        section_progress(summary, full_url)
     section_throughput(summary, scale, seconds)
     section_outbox(summary, scale)
     summary.print()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user, logout_user
@@ -43,6 +44,22 @@ def load_user(token: str) -> User | None:
 
 LAST_SEEN = "last_seen"
 STARTED = "started"
+# Requests a page's script makes on its own (the live session's polling). They are no
+# activity of the person's, and their answers never write the session cookie unless
+# they change the session: a poll answered just after a form's POST would otherwise put
+# the cookie back as it was before that POST, losing what the POST set (its flash
+# message, a logout, a new login).
+BACKGROUND_ENDPOINTS = frozenset({"live.state"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, not rewritten by background requests that leave it be."""
+
+    def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
+        """Refresh the cookie on a person's requests; on background ones only if changed."""
+        if request.endpoint in BACKGROUND_ENDPOINTS:
+            return session.modified
+        return super().should_set_cookie(app, session)
 
 
 def end_idle_session() -> None:
@@ -66,7 +83,8 @@ def end_idle_session() -> None:
         session.clear()
         flash(_("You were logged out after a period of inactivity."), "info")
         return
-    session[LAST_SEEN] = now
+    if request.endpoint not in BACKGROUND_ENDPOINTS:
+        session[LAST_SEEN] = now
 
 
 # What an account that must enrol a second factor may still reach before it has.
@@ -97,5 +115,6 @@ def configure_login(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.anonymous_user = AnonymousUser
     login_manager.user_loader(load_user)
+    app.session_interface = SessionInterface()
     app.before_request(end_idle_session)
     app.before_request(require_second_factor)

@@ -18,6 +18,7 @@ from html import unescape
 import pytest
 
 from network.auth.models import User
+from network.auth.session import LAST_SEEN
 from network.charter import services as charter
 from network.charter.models import CharterVersion
 from network.cities.models import City
@@ -582,3 +583,30 @@ def test_live_json_costs_a_fixed_small_number_of_statements(app, world, officer,
     etag = client.get(url).headers["ETag"]
     count, response = statements_during(lambda: client.get(url, headers={"If-None-Match": etag}))
     assert response.status_code == 304 and count <= 1
+
+
+def test_polling_never_writes_the_session_cookie_nor_keeps_the_session_alive(
+    app, world, officer, as_user, time_machine
+):
+    """A poll answered just after a form's POST must not put the older cookie back.
+
+    The browser keeps the cookie of the last answer: a poll sent before the POST and
+    answered after it would restore the session as it was, losing the POST's flash
+    message (seen in the roundtable journey) or a logout. Nor is a poll the person's
+    activity: a page left polling does not keep an idle session open.
+    """
+    act(officer, world, "open")
+    hamburg = as_user(world.delegates["hamburg"])
+    assert hamburg.get("/account").headers.getlist("Set-Cookie")  # a person's request
+    polled = live_json(hamburg, world)
+    assert polled.status_code == 200 and polled.headers.getlist("Set-Cookie") == []
+    with hamburg.session_transaction() as before:
+        last_seen = before[LAST_SEEN]
+    idle = app.config["IDLE_TIMEOUT"]
+    time_machine.move_to(clock.now() + idle * 2 / 3, tick=False)
+    assert live_json(hamburg, world).headers.getlist("Set-Cookie") == []
+    with hamburg.session_transaction() as after:
+        assert after[LAST_SEEN] == last_seen
+    time_machine.move_to(clock.now() + idle / 2, tick=False)  # idle longer than allowed
+    ended = hamburg.get("/account")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
